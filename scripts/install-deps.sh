@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs lumiere's build and test dependencies from Debian 12's packages (run as root).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsqlite3-dev sqlite3 libssl-dev libplist-dev libarchive-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libpsl-dev publicsuffix libidn2-dev libcurl4-openssl-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

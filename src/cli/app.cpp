@@ -1,0 +1,118 @@
+#include "cli/app.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/check.hpp"
+#include "cli/demo.hpp"
+#include "cli/iocs_command.hpp"
+#include "core/version.hpp"
+
+namespace lumiere::cli {
+namespace {
+
+std::string join_args(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) out += ' ';
+    out += argv[i];
+  }
+  return out;
+}
+
+// A subcommand whose capability is not built yet: it exists (so the command table is honest about what is
+// coming) and says so with a non-zero exit, never with fake output.
+void add_pending(CLI::App& parent, const std::string& name, const std::string& description, int& exit_code,
+                 const std::string& what) {
+  auto* cmd = parent.add_subcommand(name, description + " (not supported yet)");
+  cmd->allow_extras();
+  cmd->callback([&exit_code, what] { exit_code = not_supported_yet(what); });
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"lumiere: find traces of mercenary spyware on iOS and Android evidence", "lumiere"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("lumiere ") + kVersion);
+  int exit_code = kExitClean;
+  const std::string command_line = join_args(argc, argv);
+
+  // ios
+  auto* ios = app.add_subcommand("ios", "Analyse iPhone evidence");
+  ios->require_subcommand(1);
+  CheckOptions backup_options;
+  std::string backup_path;
+  auto* check_backup = ios->add_subcommand("check-backup", "Check an iTunes/Finder backup");
+  add_check_options(*check_backup, backup_options);
+  // Optional for the parser so that --list-modules needs no backup; required otherwise (checked below).
+  check_backup->add_option("BACKUP_PATH", backup_path, "The backup folder");
+  check_backup->callback([&] {
+    if (backup_path.empty() && !backup_options.list_modules) {
+      fmt::print(stderr, "lumiere: ios check-backup: BACKUP_PATH is required\n");
+      exit_code = kExitError;
+      return;
+    }
+    exit_code = check_ios_backup(backup_path, backup_options, command_line);
+  });
+  add_pending(*ios, "check-fs", "Check a full filesystem dump", exit_code, "ios check-fs (filesystem dumps)");
+  add_pending(*ios, "check-iocs", "Re-check stored results against the current indicators", exit_code,
+              "ios check-iocs");
+  add_pending(*ios, "decrypt-backup", "Decrypt an encrypted backup", exit_code, "ios decrypt-backup");
+  add_pending(*ios, "extract-key", "Derive the decryption key of an encrypted backup", exit_code, "ios extract-key");
+  add_pending(*ios, "check-sysdiagnose", "Check a sysdiagnose archive", exit_code, "ios check-sysdiagnose");
+
+  // android
+  auto* android = app.add_subcommand("android", "Analyse Android evidence");
+  android->require_subcommand(1);
+  add_pending(*android, "check-bugreport", "Check an Android bugreport", exit_code, "android check-bugreport");
+  add_pending(*android, "check-androidqf", "Check an androidqf acquisition", exit_code, "android check-androidqf");
+  add_pending(*android, "check-backup", "Check an Android backup (.ab)", exit_code, "android check-backup");
+  add_pending(*android, "check-iocs", "Re-check stored results against the current indicators", exit_code,
+              "android check-iocs");
+
+  // iocs
+  add_iocs_commands(app, exit_code);
+
+  // scan
+  std::vector<std::string> scan_paths;
+  CheckOptions scan_options;
+  auto* scan = app.add_subcommand("scan", "Recognise the evidence and run the matching analysis");
+  add_check_options(*scan, scan_options);
+  scan->add_option("PATH", scan_paths, "Evidence: iOS backup folder, ...")->required();
+  scan->callback([&] {
+    if (scan_paths.size() != 1) {
+      exit_code = not_supported_yet("scanning several inputs in one run");
+      return;
+    }
+    if (scan_options.output.empty()) scan_options.output = default_output_dir("scan").string();
+    exit_code = check_ios_backup(scan_paths.front(), scan_options, command_line);
+  });
+
+  // demo
+  std::string demo_output;
+  auto* demo = app.add_subcommand("demo", "Build an infected example device and scan it");
+  demo->add_option("-o,--output", demo_output, "Where to write the results (default: a new dated folder here)");
+  demo->callback([&] {
+    exit_code = run_demo(demo_output.empty() ? default_output_dir("demo") : std::filesystem::path(demo_output));
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitError;
+  }
+  return exit_code;
+}
+
+}  // namespace lumiere::cli

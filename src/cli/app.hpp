@@ -1,0 +1,12 @@
+#pragma once
+
+namespace lumiere::cli {
+
+// Exit codes (documented in the README):
+inline constexpr int kExitClean = 0;   // the analysis completed without a HIGH or CRITICAL alert
+inline constexpr int kExitAlerts = 1;  // the analysis completed with at least one HIGH or CRITICAL alert
+inline constexpr int kExitError = 2;   // usage error, unreadable or unsupported input, or a failure
+
+int run(int argc, char** argv);
+
+}  // namespace lumiere::cli

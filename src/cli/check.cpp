@@ -1,0 +1,190 @@
+#include "cli/check.hpp"
+
+#include <ctime>
+
+#include <fmt/core.h>
+
+#include "cli/app.hpp"
+#include "core/hash.hpp"
+#include "core/log.hpp"
+#include "framework/registry.hpp"
+#include "framework/runner.hpp"
+#include "indicators/loader.hpp"
+#include "output/console.hpp"
+#include "output/mvt_files.hpp"
+#include "sources/ios_backup.hpp"
+
+namespace lumiere::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kLogger = "lumiere.cli";
+
+bool is_inside(const fs::path& child, const fs::path& parent) {
+  std::error_code ec;
+  const auto c = fs::weakly_canonical(child, ec);
+  const auto p = fs::weakly_canonical(parent, ec);
+  auto ci = c.begin();
+  for (auto pi = p.begin(); pi != p.end(); ++pi, ++ci) {
+    if (pi->empty()) continue;
+    if (ci == c.end() || *ci != *pi) return false;
+  }
+  return true;
+}
+
+// SHA-256 of every regular file under root, paths relative to it (no examiner paths in reports).
+std::vector<output::FileHash> hash_evidence(const fs::path& root, Logger& logger) {
+  std::vector<output::FileHash> hashes;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       it != end; it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    const auto rel = fs::relative(it->path(), root, ec).generic_string();
+    auto digest = hash::sha256_file(it->path());
+    if (!digest) {
+      logger.warning(kLogger, "cannot hash " + rel + ": " + digest.error().message);
+      continue;
+    }
+    hashes.push_back(output::FileHash{rel, *digest});
+  }
+  std::sort(hashes.begin(), hashes.end(), [](const auto& a, const auto& b) { return a.file_path < b.file_path; });
+  return hashes;
+}
+
+}  // namespace
+
+void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast) {
+  command.add_option("-i,--iocs", options.iocs, "STIX2 indicator file or folder (repeatable)")
+      ->check(CLI::ExistingPath);
+  command.add_option("-o,--output", options.output, "Folder where the results are written (created if missing)");
+  command.add_flag("-l,--list-modules", options.list_modules, "List the modules and exit");
+  command.add_option("-m,--module", options.module, "Run only this module (and what it depends on)");
+  command.add_flag("-H,--hashes", options.hashes, "Record the SHA-256 of every input file in info.json");
+  command.add_flag("-v,--verbose", options.verbose, "Show every log message");
+  if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
+}
+
+void list_modules(SourceKind source) {
+  fmt::print("Modules for {}:\n", to_string(source));
+  for (const auto& entry : module_registry()) {
+    const auto& d = entry.descriptor();
+    if (!d.applies_to(source)) continue;
+    fmt::print("  {:<34} {}\n", d.slug, d.description);
+  }
+}
+
+fs::path default_output_dir(const std::string& what) {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  return fs::current_path() / fmt::format("lumiere-{}-{}", what, stamp);
+}
+
+int not_supported_yet(const std::string& what) {
+  fmt::print(stderr, "lumiere: {} is not supported yet in this version of lumiere.\n", what);
+  return kExitError;
+}
+
+int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, const std::string& command_line) {
+  if (options.list_modules) {
+    list_modules(SourceKind::kIosBackup);
+    return kExitClean;
+  }
+  Logger logger;
+  logger.set_console_level(options.verbose ? LogLevel::kDebug : LogLevel::kWarning);
+
+  auto backup = sources::IosBackup::open(backup_path);
+  if (!backup) {
+    fmt::print(stderr, "lumiere: {}\n", backup.error().describe());
+    return kExitError;
+  }
+  if (backup->encrypted()) {
+    fmt::print(stderr,
+               "lumiere: {}: this backup is encrypted. Scanning encrypted backups is not supported yet in this "
+               "version of lumiere; decrypt it first with a tool you trust, or wait for `-p/--password` support.\n",
+               backup->root().string());
+    return kExitError;
+  }
+
+  auto plan = plan_modules(module_registry(), SourceKind::kIosBackup,
+                           options.module.empty() ? std::nullopt : std::optional<std::string>(options.module));
+  if (!plan) {
+    fmt::print(stderr, "lumiere: {}\n", plan.error().describe());
+    return kExitError;
+  }
+
+  std::optional<output::MvtFileWriter> writer;
+  if (!options.output.empty()) {
+    const fs::path out(options.output);
+    if (is_inside(out, backup_path) || is_inside(out, backup->root())) {
+      fmt::print(stderr, "lumiere: {}: the output folder must not be inside the evidence\n", out.string());
+      return kExitError;
+    }
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec) {
+      fmt::print(stderr, "lumiere: {}: cannot create the output folder: {}\n", out.string(), ec.message());
+      return kExitError;
+    }
+    if (auto ok = logger.open_file(out / "command.log"); !ok) {
+      fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+      return kExitError;
+    }
+    writer.emplace(out);
+  }
+  logger.info(kLogger, "Command: " + command_line);
+  if (backup->found_in_subfolder()) logger.info(kLogger, "Found iTunes backup in subfolder: " + backup->root().string());
+
+  ioc::IndicatorSources sources;
+  for (const auto& path : options.iocs) sources.paths.emplace_back(path);
+  if (options.only_given_iocs) {
+    sources.use_environment = false;
+    sources.use_user_data = false;
+  }
+  const ioc::IndicatorSet indicators = ioc::load_indicators(sources);
+  for (const auto& report : indicators.file_reports()) {
+    if (report.error) logger.error(kLogger, report.error->describe());
+    for (const auto& problem : report.problems) logger.warning(kLogger, report.path + ": " + problem);
+  }
+  logger.info(kLogger, fmt::format("Loaded a total of {} unique indicators", indicators.size()));
+
+  RunEnvironment env;
+  env.logger = &logger;
+  env.indicators = &indicators;
+  env.options.fast = options.fast;
+  env.ios_backup = &*backup;
+  output::ConsoleProgress progress(stderr);
+  std::vector<RunObserver*> observers{&progress};
+  if (writer) observers.push_back(&*writer);
+  auto runs = run_modules(*plan, env, observers);
+  if (!runs) {
+    fmt::print(stderr, "lumiere: {}\n", runs.error().describe());
+    return kExitError;
+  }
+
+  int exit_code = output::verdict_for(output::count_alerts(*runs)) == output::Verdict::kSpywareSigns ? kExitAlerts
+                                                                                                      : kExitClean;
+  if (writer) {
+    output::RunInfo info;
+    std::error_code ec;
+    info.target_path = fs::absolute(backup_path, ec).string();
+    info.ioc_files = indicators.files();
+    if (options.hashes) {
+      info.hashes = hash_evidence(backup->root(), logger);
+    }
+    if (auto ok = writer->finish(*runs, info); !ok) {
+      fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+      exit_code = kExitError;
+    }
+  }
+  output::SummaryContext summary;
+  summary.indicator_count = indicators.size();
+  summary.output_directory = options.output;
+  output::print_summary(stdout, *runs, summary);
+  return exit_code;
+}
+
+}  // namespace lumiere::cli

@@ -1,0 +1,43 @@
+// The shared flow of every check-* command: load indicators, open the evidence, run the modules, write the
+// outputs, print the verdict, return the exit code.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "framework/module.hpp"
+
+namespace lumiere::cli {
+
+struct CheckOptions {
+  std::vector<std::string> iocs;
+  std::string output;
+  bool list_modules = false;
+  std::string module;
+  bool hashes = false;
+  bool verbose = false;
+  bool fast = false;
+  bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
+};
+
+// -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2).
+void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast = true);
+
+// Prints the modules that apply to `source` (for --list-modules).
+void list_modules(SourceKind source);
+
+// `lumiere ios check-backup`: returns the exit code.
+int check_ios_backup(const std::filesystem::path& backup_path, const CheckOptions& options,
+                     const std::string& command_line);
+
+// A folder named lumiere-<what>-YYYYmmdd-HHMMSS in the current directory.
+std::filesystem::path default_output_dir(const std::string& what);
+
+// "not supported yet" for a command whose capability is not built: a clear error and kExitError.
+int not_supported_yet(const std::string& what);
+
+}  // namespace lumiere::cli

@@ -1,0 +1,30 @@
+// JSON as MVT writes it: insertion-ordered keys, indent 4, ASCII-only (\uXXXX), bytes as text with
+// invalid UTF-8 shown as \xNN (Python's "backslashreplace"), so evidence bytes never make invalid JSON.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace lumiere {
+
+using Json = nlohmann::ordered_json;
+
+// Valid UTF-8 text from arbitrary bytes: every byte that is not part of a valid UTF-8 sequence becomes the
+// four characters \xNN (lowercase hex), as Python's bytes.decode("utf-8", "backslashreplace").
+std::string utf8_backslashreplace(std::string_view bytes);
+std::string utf8_backslashreplace(std::span<const std::uint8_t> bytes);
+
+// A JSON string value made safe from evidence bytes.
+inline Json json_text(std::string_view bytes) { return Json(utf8_backslashreplace(bytes)); }
+
+// json.dump(indent=4, ensure_ascii=True) byte for byte.
+std::string dump_mvt_json(const Json& value);
+
+// Python's repr() of the equivalent dict/list/str/int/float/bool/None (alerts_timeline.csv "Event").
+std::string python_repr(const Json& value);
+
+}  // namespace lumiere

@@ -1,0 +1,75 @@
+#include "core/log.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+#include <fmt/core.h>
+
+namespace lumiere {
+
+const char* log_level_name(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::kDebug: return "DEBUG";
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kAlertInfo: return "INFO";
+    case LogLevel::kWarning: return "WARNING";
+    case LogLevel::kAlertLow: return "LOW";
+    case LogLevel::kError: return "ERROR";
+    case LogLevel::kAlertMedium: return "MEDIUM";
+    case LogLevel::kAlertHigh: return "HIGH";
+    case LogLevel::kCritical: return "CRITICAL";
+    case LogLevel::kAlertCritical: return "CRITICAL";
+  }
+  return "INFO";
+}
+
+Logger::Logger() = default;
+
+Logger::~Logger() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void Logger::set_console_level(LogLevel level) {
+  const std::lock_guard lock(mutex_);
+  console_level_ = level;
+}
+
+Result<void> Logger::open_file(const std::filesystem::path& file) {
+  const std::lock_guard lock(mutex_);
+  std::FILE* handle = std::fopen(file.c_str(), "a");
+  if (handle == nullptr) {
+    return unexpected(ErrorCode::kIo, std::string("cannot open log: ") + std::strerror(errno), file.string());
+  }
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = handle;
+  return {};
+}
+
+void Logger::log(LogLevel level, std::string_view name, std::string_view message) {
+  const std::lock_guard lock(mutex_);
+  if (file_ != nullptr) {
+    // Python logging's default asctime: "2026-11-28 15:04:05,123" in local time.
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+    fmt::print(file_, "{},{:03d} - {} - {} - {}\n", stamp, static_cast<int>(millis), name, log_level_name(level),
+               message);
+    std::fflush(file_);
+  }
+  const bool alert = level == LogLevel::kAlertInfo || level == LogLevel::kAlertLow ||
+                     level == LogLevel::kAlertMedium || level == LogLevel::kAlertHigh ||
+                     level == LogLevel::kAlertCritical;
+  // Alerts reach the console through the end-of-run summary; as log lines only with -v.
+  if (level >= console_level_ && (!alert || console_level_ == LogLevel::kDebug)) {
+    fmt::print(stderr, "{:<8} [{}] {}\n", log_level_name(level), name, message);
+  }
+}
+
+}  // namespace lumiere

@@ -1,0 +1,46 @@
+// The run log: console (quiet by default, -v for everything) and `command.log` in the output folder,
+// in MVT's line format "%(asctime)s - %(name)s - %(levelname)s - %(message)s".
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace lumiere {
+
+enum class LogLevel { kDebug, kInfo, kAlertInfo, kWarning, kAlertLow, kError, kAlertMedium, kAlertHigh,
+                      kCritical, kAlertCritical };
+
+// MVT's level names in command.log: DEBUG, INFO, WARNING, LOW, ERROR, MEDIUM, HIGH, CRITICAL.
+const char* log_level_name(LogLevel level) noexcept;
+
+class Logger {
+ public:
+  Logger();
+  ~Logger();
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  // Console threshold: kWarning by default, kDebug with -v; messages go to stderr.
+  void set_console_level(LogLevel level);
+  // Appends to `file` (MVT opens command.log in append mode), at DEBUG level.
+  [[nodiscard]] Result<void> open_file(const std::filesystem::path& file);
+
+  void log(LogLevel level, std::string_view name, std::string_view message);
+  void debug(std::string_view name, std::string_view message) { log(LogLevel::kDebug, name, message); }
+  void info(std::string_view name, std::string_view message) { log(LogLevel::kInfo, name, message); }
+  void warning(std::string_view name, std::string_view message) { log(LogLevel::kWarning, name, message); }
+  void error(std::string_view name, std::string_view message) { log(LogLevel::kError, name, message); }
+
+ private:
+  std::mutex mutex_;
+  LogLevel console_level_ = LogLevel::kWarning;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace lumiere

@@ -1,0 +1,298 @@
+#include "core/sqlite.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+#include "core/temp_dir.hpp"
+
+namespace lumiere::sqlite {
+namespace {
+
+// SQLite URI filenames need %, ? and # escaped; everything else is taken literally.
+std::string uri_escape(const std::string& path) {
+  std::string out;
+  out.reserve(path.size() + 8);
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr const char* kHex = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[byte >> 4U];
+      out += kHex[byte & 0xFU];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+ErrorCode classify(int code) {
+  switch (code & 0xFF) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return ErrorCode::kCorrupt;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+      return ErrorCode::kIo;
+    default:
+      return ErrorCode::kParse;
+  }
+}
+
+constexpr int kMaxValueBytes = 512 * 1024 * 1024;
+
+}  // namespace
+
+Database::~Database() {
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), display_path_(std::move(other.display_path_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    display_path_ = std::move(other.display_path_);
+  }
+  return *this;
+}
+
+Result<Database> Database::open_uri(const std::string& uri, int flags, std::string display_path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(uri.c_str(), &db, flags | SQLITE_OPEN_URI, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return unexpected(classify(rc), "cannot open database: " + message, std::move(display_path));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  // Evidence is hostile: bound what a crafted file can make SQLite allocate or recurse into.
+  sqlite3_limit(db, SQLITE_LIMIT_LENGTH, kMaxValueBytes);
+  sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, 200);
+  return Database(db, std::move(display_path));
+}
+
+Result<Database> Database::open_evidence(const std::filesystem::path& file, std::string display_path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    if (std::filesystem::exists(file, ec)) {
+      return unexpected(ErrorCode::kCorrupt, "not a regular file", std::move(display_path));
+    }
+    return unexpected(ErrorCode::kNotFound, "file not found", std::move(display_path));
+  }
+  auto wal = file;
+  wal += "-wal";
+  if (!std::filesystem::exists(wal, ec)) {
+    // No WAL: immutable=1 tells SQLite the file cannot change, so it takes no locks and writes nothing.
+    return open_uri("file:" + uri_escape(std::filesystem::absolute(file).string()) + "?mode=ro&immutable=1",
+                    SQLITE_OPEN_READONLY, std::move(display_path));
+  }
+  // With a WAL the committed-but-not-checkpointed rows live in the sidecar. Replaying it needs a writable
+  // copy: make one in a private folder, replay, pull the result into memory, and delete the copy.
+  auto temp = PrivateTempDir::create("lumiere-wal");
+  if (!temp) return unexpected(temp.error().code, temp.error().message, std::move(display_path));
+  const auto copy = temp->path() / "db.sqlite";
+  auto copy_wal = copy;
+  copy_wal += "-wal";
+  std::filesystem::copy_file(file, copy, ec);
+  if (!ec) std::filesystem::copy_file(wal, copy_wal, ec);
+  if (ec) return unexpected(ErrorCode::kIo, "cannot copy for WAL replay: " + ec.message(), std::move(display_path));
+  auto replay = open_uri("file:" + uri_escape(copy.string()), SQLITE_OPEN_READWRITE, display_path);
+  if (!replay) return std::move(replay).error();
+  if (auto ok = replay->probe(); !ok) return ok.error();
+  // Checkpoint the WAL into the copy and leave WAL mode: an in-memory image cannot be in WAL mode.
+  if (auto ok = replay->exec("PRAGMA journal_mode=DELETE"); !ok) return ok.error();
+  auto image = replay->serialize();
+  if (!image) return std::move(image).error();
+  return open_image(std::move(*image), std::move(display_path));
+}
+
+Result<Database> Database::open_image(std::vector<std::uint8_t> image, std::string display_path) {
+  auto db = open_uri("file:lumiere-image?mode=memory", SQLITE_OPEN_READWRITE, display_path);
+  if (!db) return db;
+  const auto size = static_cast<sqlite3_int64>(image.size());
+  auto* buffer = static_cast<unsigned char*>(sqlite3_malloc64(image.empty() ? 1 : image.size()));
+  if (buffer == nullptr) return unexpected(ErrorCode::kLimitExceeded, "out of memory", std::move(display_path));
+  if (!image.empty()) std::memcpy(buffer, image.data(), image.size());
+  const int rc = sqlite3_deserialize(db->get(), "main", buffer, size, size,
+                                     SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+  if (rc != SQLITE_OK) {
+    return unexpected(classify(rc), std::string("cannot load database image: ") + sqlite3_errstr(rc),
+                      std::move(display_path));
+  }
+  return db;
+}
+
+Result<Database> Database::create(const std::filesystem::path& file) {
+  return open_uri("file:" + uri_escape(file.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, file.string());
+}
+
+Error Database::error(std::string_view what) const {
+  const int code = sqlite3_extended_errcode(db_);
+  return Error{classify(code), std::string(what) + ": " + sqlite3_errmsg(db_), display_path_};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) const {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return unexpected(error("cannot prepare query"));
+  }
+  return Statement(stmt, display_path_);
+}
+
+Result<void> Database::exec(std::string_view sql) const {
+  char* message = nullptr;
+  const std::string owned(sql);
+  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    return unexpected(classify(sqlite3_extended_errcode(db_)), "query failed: " + text, display_path_);
+  }
+  return {};
+}
+
+Result<void> Database::probe() const {
+  auto stmt = prepare("SELECT count(*) FROM sqlite_master");
+  if (!stmt) return unexpected(ErrorCode::kCorrupt, stmt.error().message, display_path_);
+  auto row = stmt->step();
+  if (!row) return unexpected(ErrorCode::kCorrupt, row.error().message, display_path_);
+  return {};
+}
+
+Result<bool> Database::has_table(std::string_view table) const {
+  auto stmt = prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
+  if (!stmt) return std::move(stmt).error();
+  stmt->bind(1, table);
+  auto row = stmt->step();
+  if (!row) return std::move(row).error();
+  return *row;
+}
+
+Result<std::vector<std::string>> Database::columns(std::string_view table) const {
+  auto stmt = prepare("SELECT name FROM pragma_table_info(?1)");
+  if (!stmt) return std::move(stmt).error();
+  stmt->bind(1, table);
+  std::vector<std::string> names;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    names.push_back(stmt->text(0));
+  }
+  return names;
+}
+
+Result<std::vector<std::uint8_t>> Database::serialize() const {
+  sqlite3_int64 size = 0;
+  unsigned char* data = sqlite3_serialize(db_, "main", &size, 0);
+  if (data == nullptr) return unexpected(error("cannot serialize database"));
+  std::vector<std::uint8_t> image(data, data + size);
+  sqlite3_free(data);
+  return image;
+}
+
+Statement::Statement(sqlite3_stmt* stmt, std::string display_path)
+    : stmt_(stmt), display_path_(std::move(display_path)) {
+  const int count = sqlite3_column_count(stmt_);
+  names_.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const char* name = sqlite3_column_name(stmt_, i);
+    names_.emplace_back(name != nullptr ? name : "");
+  }
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      display_path_(std::move(other.display_path_)),
+      names_(std::move(other.names_)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    display_path_ = std::move(other.display_path_);
+    names_ = std::move(other.names_);
+  }
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3* db = sqlite3_db_handle(stmt_);
+  return unexpected(classify(rc), std::string("cannot read rows: ") + sqlite3_errmsg(db), display_path_);
+}
+
+Result<void> Statement::reset() {
+  if (sqlite3_reset(stmt_) != SQLITE_OK) {
+    return unexpected(ErrorCode::kParse, "cannot reset statement", display_path_);
+  }
+  return {};
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, const std::vector<std::uint8_t>& blob) {
+  sqlite3_bind_blob64(stmt_, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
+  return *this;
+}
+
+int Statement::column_count() const { return static_cast<int>(names_.size()); }
+
+int Statement::index(std::string_view name) const {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return static_cast<int>(i);
+  }
+  throw std::out_of_range("query did not select column " + std::string(name));
+}
+
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+int Statement::type(int column) const { return sqlite3_column_type(stmt_, column); }
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::optional<std::int64_t> Statement::optional_integer(std::string_view name) const {
+  const int column = index(name);
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
+std::string Statement::text(int column) const {
+  const auto* data = sqlite3_column_blob(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (data == nullptr || size <= 0) return {};
+  return {static_cast<const char*>(data), static_cast<std::size_t>(size)};
+}
+
+std::optional<std::string> Statement::optional_text(std::string_view name) const {
+  const int column = index(name);
+  if (is_null(column)) return std::nullopt;
+  return text(column);
+}
+
+std::vector<std::uint8_t> Statement::blob(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (data == nullptr || size <= 0) return {};
+  return {data, data + size};
+}
+
+}  // namespace lumiere::sqlite

@@ -1,0 +1,146 @@
+// A module = one artifact: a descriptor (data), an extraction (pure parse over an opened artifact), and the
+// checks and timeline rows the runner derives from its records. Modules never write files.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "core/result.hpp"
+#include "framework/events.hpp"
+#include "indicators/indicator_set.hpp"
+
+namespace lumiere {
+
+namespace sources {
+class IosBackup;
+}
+
+enum class SourceKind { kIosBackup, kIosFilesystem, kIosSysdiagnose, kAndroidBugreport, kAndroidQf, kAndroidBackup };
+const char* to_string(SourceKind kind) noexcept;
+
+// Where a module's artifact lives. Backup: by domain + relative path (file ID = SHA-1 of
+// "domain-relativePath"), or a Manifest.db query when `relative_path` has '*'. Filesystem: a glob.
+struct ArtifactLocation {
+  std::string_view domain;
+  std::string_view relative_path;
+  std::string_view fs_glob;
+};
+
+enum class ResultsShape { kList, kDict };
+
+struct ModuleDescriptor {
+  std::string_view id;           // "ios.manifest": also the fixture folder name
+  std::string_view slug;         // MVT slug: JSON file base name and alert "module"
+  std::string_view mvt_class;    // MVT class name: timeline "Plugin" column
+  std::string_view description;  // one line, for --list-modules
+  std::vector<SourceKind> sources;
+  std::vector<ArtifactLocation> locations;
+  std::vector<std::string_view> timestamp_fields;
+  std::vector<std::string_view> dependencies;  // slugs of modules that must run first
+  ResultsShape shape = ResultsShape::kList;
+
+  [[nodiscard]] bool applies_to(SourceKind kind) const;
+};
+
+enum class ModuleStatus { kNotRun, kRan, kMissing, kUnsupported, kCorrupt, kFailed };
+const char* to_string(ModuleStatus status) noexcept;
+
+struct ModuleOutput {
+  Json results;  // null when the module produced nothing; array or object (see descriptor.shape)
+  std::vector<Alert> alerts;
+  std::vector<TimelineEntry> timeline;
+  std::vector<Warning> warnings;
+  std::vector<UrlRecord> urls;
+  ModuleStatus status = ModuleStatus::kNotRun;
+  std::string status_detail;
+
+  [[nodiscard]] std::size_t record_count() const;
+};
+
+struct RunOptions {
+  bool fast = false;
+};
+
+class ModuleContext {
+ public:
+  ModuleContext(const ModuleDescriptor& descriptor, ModuleOutput& output, Logger& logger,
+                const ioc::IndicatorSet* indicators, const RunOptions& options);
+
+  [[nodiscard]] const ModuleDescriptor& descriptor() const { return descriptor_; }
+  // nullptr when no indicator is loaded: IOC-gated checks do not run then (MVT behaviour).
+  [[nodiscard]] const ioc::IndicatorSet* indicators() const { return indicators_; }
+  [[nodiscard]] const RunOptions& options() const { return options_; }
+  [[nodiscard]] Logger& log() { return logger_; }
+  [[nodiscard]] std::string logger_name() const;
+
+  void set_ios_backup(const sources::IosBackup* backup) { ios_backup_ = backup; }
+  [[nodiscard]] const sources::IosBackup* ios_backup() const { return ios_backup_; }
+
+  // Results of modules that ran before (dependencies); nullptr if absent.
+  using ResultsLookup = std::function<const Json*(std::string_view slug)>;
+  void set_results_lookup(ResultsLookup lookup) { lookup_ = std::move(lookup); }
+  [[nodiscard]] const Json* results_of(std::string_view slug) const;
+
+  // Emitters.
+  // `match`, when given, fills matched_indicator.
+  void alert(AlertLevel level, std::string message, std::string event_time, Json event, std::string provenance = {},
+             const ioc::Match* match = nullptr);
+  // An indicator hit, with the matcher's own message.
+  void alert(AlertLevel level, const ioc::Match& match, std::string event_time, Json event,
+             std::string provenance = {});
+  void timeline(std::string timestamp, std::string event, std::string data);
+  void warn(WarningKind kind, std::string path, std::string message);
+  void url(UrlRecord record);
+  [[nodiscard]] ModuleOutput& output() { return output_; }
+
+ private:
+  const ModuleDescriptor& descriptor_;
+  ModuleOutput& output_;
+  Logger& logger_;
+  const ioc::IndicatorSet* indicators_;
+  const RunOptions& options_;
+  const sources::IosBackup* ios_backup_ = nullptr;
+  ResultsLookup lookup_;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  [[nodiscard]] virtual const ModuleDescriptor& descriptor() const = 0;
+  // Extracts, checks and emits through ctx. An error with kNotFound means the artifact is absent (coverage
+  // goes down, the run goes on); kUnsupported/kCorrupt name what is wrong; any other error or exception
+  // becomes a "module failed" warning. kEncrypted aborts the run.
+  virtual Result<void> run(ModuleContext& ctx) = 0;
+};
+
+// The usual shape: typed records extracted by a pure function, then checked and turned into timeline rows.
+template <class Record>
+class RecordModule : public Module {
+ public:
+  Result<void> run(ModuleContext& ctx) final {
+    auto records = extract(ctx);
+    if (!records) return std::move(records).error();
+    Json results = Json::array();
+    for (const Record& record : *records) results.push_back(to_json(record));
+    for (std::size_t i = 0; i < records->size(); ++i) check(ctx, (*records)[i], results[i]);
+    for (const Record& record : *records) timeline(ctx, record);
+    if (!results.empty()) ctx.output().results = std::move(results);
+    return {};
+  }
+
+ protected:
+  [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& ctx) const = 0;
+  [[nodiscard]] virtual Json to_json(const Record& record) const = 0;
+  virtual void check(ModuleContext& /*ctx*/, const Record& /*record*/, const Json& /*json*/) const {}
+  virtual void timeline(ModuleContext& /*ctx*/, const Record& /*record*/) const {}
+};
+
+}  // namespace lumiere

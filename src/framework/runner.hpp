@@ -1,0 +1,45 @@
+// Runs modules in order, each isolated: a missing artifact, a corrupt database, an error or an exception in
+// one module becomes a warning naming the module and the file, and the next module runs.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "framework/module.hpp"
+#include "framework/registry.hpp"
+
+namespace lumiere {
+
+struct ModuleRun {
+  const ModuleDescriptor* descriptor = nullptr;
+  ModuleOutput output;
+};
+
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void module_started(const ModuleDescriptor& /*module*/, std::size_t /*index*/, std::size_t /*total*/) {}
+  virtual void module_finished(const ModuleDescriptor& /*module*/, const ModuleOutput& /*output*/) {}
+};
+
+// Modules of `registry` that apply to `source`, in registry order made stable-topological over their
+// dependencies. With `only`, that module and its transitive dependencies. Unknown module, unknown
+// dependency or a cycle → error (and nothing runs).
+Result<std::vector<const RegistryEntry*>> plan_modules(std::span<const RegistryEntry> registry, SourceKind source,
+                                                       const std::optional<std::string>& only);
+
+struct RunEnvironment {
+  Logger* logger = nullptr;
+  const ioc::IndicatorSet* indicators = nullptr;  // nullptr or empty: IOC-gated checks do not run
+  RunOptions options;
+  const sources::IosBackup* ios_backup = nullptr;
+};
+
+// Runs the plan. Fails only when the evidence turns out to be encrypted (kEncrypted): then no result of
+// this run is meaningful.
+Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry*>& plan, const RunEnvironment& env,
+                                           std::span<RunObserver* const> observers);
+
+}  // namespace lumiere

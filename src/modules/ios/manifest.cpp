@@ -1,0 +1,188 @@
+// Artifact: <backup>/Manifest.db, table Files (fileID, domain, relativePath, flags, file), iOS 10+ backups.
+// The `file` blob is an NSKeyedArchiver archive of an MBFile object (Birth/LastModified/LastStatusChange as
+// Unix seconds, Mode, UserID, Size). Reference: libimobiledevice idevicebackup2, spec §3.1 Manifest.
+#include "modules/ios/manifest.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/core.h>
+
+#include "core/nskeyed.hpp"
+#include "core/time.hpp"
+#include "indicators/url.hpp"
+#include "modules/ios/ios_modules.hpp"
+#include "sources/ios_backup.hpp"
+
+namespace lumiere::modules::ios {
+namespace {
+
+constexpr std::array<std::string_view, 5> kRequiredColumns{"fileID", "domain", "relativePath", "flags", "file"};
+
+std::string time_field(const plist::Value& mbfile, std::string_view key) {
+  const plist::Value* value = mbfile.find(key);
+  if (value == nullptr) return "";
+  if (const auto* seconds = value->get_if<std::int64_t>()) return timeconv::unix_to_iso(*seconds);
+  if (const auto* real = value->get_if<double>()) return timeconv::unix_to_iso(*real);
+  if (const auto* date = value->get_if<plist::Date>()) {
+    return timeconv::unix_to_iso(date->mac_seconds + static_cast<double>(timeconv::kMacEpochOffsetSeconds));
+  }
+  return "";
+}
+
+std::int64_t int_field(const plist::Value& mbfile, std::string_view key) {
+  const plist::Value* value = mbfile.find(key);
+  if (value == nullptr) return 0;
+  if (const auto* i = value->get_if<std::int64_t>()) return *i;
+  return 0;
+}
+
+std::optional<ManifestMetadata> decode_metadata(const std::vector<std::uint8_t>& blob, const std::string& where) {
+  if (blob.empty()) return std::nullopt;
+  auto mbfile = plist::decode_mbfile(blob, where);
+  if (!mbfile || !mbfile->is<plist::Dict>()) return std::nullopt;
+  ManifestMetadata meta;
+  meta.created = time_field(*mbfile, "Birth");
+  meta.modified = time_field(*mbfile, "LastModified");
+  meta.status_changed = time_field(*mbfile, "LastStatusChange");
+  meta.mode = fmt::format("0o{:o}", int_field(*mbfile, "Mode"));
+  meta.owner = int_field(*mbfile, "UserID");
+  meta.size = int_field(*mbfile, "Size");
+  return meta;
+}
+
+class Manifest final : public RecordModule<ManifestRecord> {
+ public:
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return manifest_descriptor(); }
+
+ protected:
+  [[nodiscard]] Result<std::vector<ManifestRecord>> extract(ModuleContext& ctx) const override {
+    const auto* backup = ctx.ios_backup();
+    if (backup == nullptr) return unexpected(ErrorCode::kInternal, "manifest needs an iOS backup");
+    auto db = backup->manifest();
+    if (!db) return std::move(db).error();
+    auto records = parse_manifest(**db);
+    if (records) ctx.log().info(ctx.logger_name(), fmt::format("Found {} file entries in Manifest.db", records->size()));
+    return records;
+  }
+
+  [[nodiscard]] Json to_json(const ManifestRecord& r) const override {
+    Json j = Json::object();
+    j["file_id"] = json_text(r.file_id);
+    j["domain"] = json_text(r.domain);
+    j["relative_path"] = json_text(r.relative_path);
+    j["flags"] = r.flags;
+    if (r.metadata) {
+      j["created"] = r.metadata->created;
+      j["modified"] = r.metadata->modified;
+      j["status_changed"] = r.metadata->status_changed;
+      j["mode"] = r.metadata->mode;
+      j["owner"] = r.metadata->owner;
+      j["size"] = r.metadata->size;
+    }
+    return j;
+  }
+
+  void check(ModuleContext& ctx, const ManifestRecord& r, const Json& json) const override {
+    const auto* iocs = ctx.indicators();
+    if (iocs == nullptr || r.relative_path.empty()) return;
+    const std::string provenance = r.domain + "/" + r.relative_path;
+    if (auto match = iocs->match_file_path("/" + r.relative_path)) {
+      ctx.alert(AlertLevel::kHigh, *match, "", json, provenance);
+      return;
+    }
+    // Apps name caches and cookies after the sites they talk to ("https_evil.com_0.localstorage").
+    std::string lowered = r.relative_path;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::size_t start = 0;
+    while (start <= lowered.size()) {
+      const std::size_t end = std::min(lowered.find('_', start), lowered.size());
+      const std::string_view part(lowered.data() + start, end - start);
+      const auto host = part.empty() ? std::nullopt : ioc::extract_host(part);
+      if (host && host->type == ioc::HostType::kDomain && ioc::looks_like_domain(host->name)) {
+        if (auto match = iocs->match_url(part)) {
+          ctx.alert(AlertLevel::kHigh,
+                    fmt::format("Found mention of domain \"{}\" in a backup file with path: {}",
+                                match->indicator != nullptr ? match->indicator->value : std::string(part),
+                                r.relative_path),
+                    "", json, provenance, &*match);
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  void timeline(ModuleContext& ctx, const ManifestRecord& r) const override {
+    if (!r.metadata) return;
+    const std::string data = r.relative_path + " - " + r.domain;
+    std::array<const std::string*, 3> stamps{&r.metadata->created, &r.metadata->modified, &r.metadata->status_changed};
+    std::vector<std::string> seen;
+    for (const auto* ts : stamps) {
+      if (ts->empty() || std::find(seen.begin(), seen.end(), *ts) != seen.end()) continue;
+      seen.push_back(*ts);
+      ctx.timeline(*ts, macb(*r.metadata, *ts), utf8_backslashreplace(data));
+    }
+  }
+};
+
+}  // namespace
+
+std::string macb(const ManifestMetadata& metadata, const std::string& timestamp) {
+  std::string out = "----";
+  if (timestamp == metadata.modified) out[0] = 'M';
+  if (timestamp == metadata.status_changed) out[2] = 'C';
+  if (timestamp == metadata.created) out[3] = 'B';
+  return out;
+}
+
+Result<std::vector<ManifestRecord>> parse_manifest(const sqlite::Database& manifest) {
+  auto columns = manifest.columns("Files");
+  if (!columns) return std::move(columns).error();
+  if (columns->empty()) {
+    return unexpected(ErrorCode::kUnsupported, "Manifest.db has no Files table (encrypted or damaged backup?)",
+                      manifest.display_path());
+  }
+  for (const auto needed : kRequiredColumns) {
+    if (std::find(columns->begin(), columns->end(), needed) == columns->end()) {
+      return unexpected(ErrorCode::kUnsupported, fmt::format("unsupported schema: Files has no column {}", needed),
+                        manifest.display_path());
+    }
+  }
+  auto stmt = manifest.prepare("SELECT fileID, domain, relativePath, flags, file FROM Files");
+  if (!stmt) return std::move(stmt).error();
+  std::vector<ManifestRecord> records;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    ManifestRecord r;
+    r.file_id = stmt->text("fileID");
+    r.domain = stmt->text("domain");
+    r.relative_path = stmt->text("relativePath");
+    r.flags = stmt->integer("flags");
+    r.metadata = decode_metadata(stmt->blob("file"), manifest.display_path());
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+const ModuleDescriptor& manifest_descriptor() {
+  static const ModuleDescriptor kDescriptor{
+      .id = "ios.manifest",
+      .slug = "manifest",
+      .mvt_class = "Manifest",
+      .description = "Every file listed in the backup's Manifest.db, with its MACB times; checks paths and "
+                     "domain names in file names against indicators",
+      .sources = {SourceKind::kIosBackup},
+      .locations = {{.domain = "", .relative_path = "Manifest.db", .fs_glob = ""}},
+      .timestamp_fields = {"created", "modified", "status_changed"},
+      .dependencies = {},
+      .shape = ResultsShape::kList,
+  };
+  return kDescriptor;
+}
+
+std::unique_ptr<Module> make_manifest() { return std::make_unique<Manifest>(); }
+
+}  // namespace lumiere::modules::ios

@@ -1,0 +1,107 @@
+#include "output/console.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+namespace lumiere::output {
+
+AlertCounts count_alerts(const std::vector<ModuleRun>& runs) {
+  AlertCounts counts;
+  for (const auto& run : runs) {
+    for (const auto& alert : run.output.alerts) ++counts.by_level[static_cast<int>(alert.level)];
+  }
+  return counts;
+}
+
+Verdict verdict_for(const AlertCounts& counts) {
+  if (counts.at(AlertLevel::kHigh) + counts.at(AlertLevel::kCritical) > 0) return Verdict::kSpywareSigns;
+  if (counts.at(AlertLevel::kMedium) > 0) return Verdict::kNeedsReview;
+  return Verdict::kNoSign;
+}
+
+std::string verdict_line(const AlertCounts& counts) {
+  switch (verdict_for(counts)) {
+    case Verdict::kSpywareSigns:
+      return fmt::format("SIGNS OF KNOWN SPYWARE FOUND: {} HIGH or CRITICAL alert(s).",
+                         counts.at(AlertLevel::kHigh) + counts.at(AlertLevel::kCritical));
+    case Verdict::kNeedsReview:
+      return fmt::format("ITEMS THAT NEED EXPERT REVIEW: {} MEDIUM alert(s), no HIGH or CRITICAL alert.",
+                         counts.at(AlertLevel::kMedium));
+    case Verdict::kNoSign:
+      break;
+  }
+  return "NO SIGN of the spyware that the loaded indicators describe.";
+}
+
+ConsoleProgress::ConsoleProgress(std::FILE* stream) : stream_(stream), tty_(isatty(fileno(stream)) != 0) {}
+
+void ConsoleProgress::module_started(const ModuleDescriptor& module, std::size_t index, std::size_t total) {
+  if (!tty_) return;
+  fmt::print(stream_, "\r\033[K[{}/{}] {}", index + 1, total, module.slug);
+  std::fflush(stream_);
+}
+
+void ConsoleProgress::module_finished(const ModuleDescriptor& /*module*/, const ModuleOutput& /*output*/) {
+  if (!tty_) return;
+  fmt::print(stream_, "\r\033[K");
+  std::fflush(stream_);
+}
+
+void print_summary(std::FILE* stream, const std::vector<ModuleRun>& runs, const SummaryContext& context) {
+  const AlertCounts counts = count_alerts(runs);
+  std::size_t missing = 0;
+  std::size_t failed = 0;
+  for (const auto& run : runs) {
+    if (run.output.status == ModuleStatus::kMissing) ++missing;
+    if (run.output.status == ModuleStatus::kFailed || run.output.status == ModuleStatus::kCorrupt ||
+        run.output.status == ModuleStatus::kUnsupported) {
+      ++failed;
+    }
+  }
+  fmt::print(stream, "\nModules: {} run, {} found no artifact, {} could not analyse their artifact.\n", runs.size(),
+             missing, failed);
+  fmt::print(stream, "Alerts: {} CRITICAL, {} HIGH, {} MEDIUM, {} LOW, {} INFORMATIONAL\n",
+             counts.at(AlertLevel::kCritical), counts.at(AlertLevel::kHigh), counts.at(AlertLevel::kMedium),
+             counts.at(AlertLevel::kLow), counts.at(AlertLevel::kInformational));
+
+  std::vector<const Alert*> top;
+  for (const auto& run : runs) {
+    for (const auto& alert : run.output.alerts) {
+      if (alert.level >= AlertLevel::kMedium) top.push_back(&alert);
+    }
+  }
+  std::stable_sort(top.begin(), top.end(), [](const Alert* a, const Alert* b) { return a->level > b->level; });
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < top.size() && i < kShown; ++i) {
+    fmt::print(stream, "  - {} [{}] {}\n", to_string(top[i]->level), top[i]->module, top[i]->message);
+  }
+  if (top.size() > kShown) fmt::print(stream, "  ... and {} more (see alerts.json)\n", top.size() - kShown);
+
+  fmt::print(stream, "\nVerdict: {}\n", verdict_line(counts));
+  if (context.indicator_count == 0) {
+    fmt::print(stream,
+               "Note: no indicators of compromise were loaded, so only the checks that need none ran. "
+               "Load indicators with -i or `lumiere iocs update`.\n");
+  }
+  switch (verdict_for(counts)) {
+    case Verdict::kSpywareSigns:
+      fmt::print(stream,
+                 "Only expert review can confirm an infection. Keep this output folder, avoid using the device for "
+                 "sensitive matters, and contact Amnesty International's Security Lab or Access Now's Digital "
+                 "Security Helpline (help@accessnow.org).\n");
+      break;
+    case Verdict::kNeedsReview:
+    case Verdict::kNoSign:
+      fmt::print(stream,
+                 "No alert is not proof that the device is clean: indicators only describe known spyware, and some "
+                 "traces are only in other kinds of acquisition. If you are at risk, seek expert help (Amnesty "
+                 "International's Security Lab, Access Now's Digital Security Helpline).\n");
+      break;
+  }
+  if (!context.output_directory.empty()) fmt::print(stream, "Results: {}\n", context.output_directory);
+}
+
+}  // namespace lumiere::output

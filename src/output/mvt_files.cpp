@@ -1,0 +1,135 @@
+#include "output/mvt_files.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <tuple>
+
+#include "core/time.hpp"
+#include "core/version.hpp"
+#include "output/csv.hpp"
+
+namespace lumiere::output {
+
+// The MVT release whose output format these files follow (info.json "mvt_version").
+constexpr const char* kMvtFormatVersion = "2026.7.29";
+
+Result<void> write_text_file(const std::filesystem::path& file, const std::string& content) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) return unexpected(ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno), file.string());
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) return unexpected(ErrorCode::kIo, "write failed", file.string());
+  return {};
+}
+
+Json alert_to_json(const Alert& alert) {
+  Json j = Json::object();
+  j["level"] = to_string(alert.level);
+  j["module"] = alert.module;
+  j["message"] = alert.message;
+  j["event_time"] = alert.event_time;
+  j["event"] = alert.event;
+  if (alert.matched_indicator) {
+    const auto& m = *alert.matched_indicator;
+    j["matched_indicator"] = Json{{"value", m.value}, {"type", m.type}, {"name", m.name},
+                                  {"stix2_file_name", m.stix2_file_name}};
+  } else {
+    j["matched_indicator"] = nullptr;
+  }
+  return j;
+}
+
+std::string timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_time) {
+  std::vector<const TimelineEntry*> rows;
+  for (const auto& run : runs) {
+    for (const auto& entry : run.output.timeline) rows.push_back(&entry);
+  }
+  // MVT sorts by timestamp only; ties are broken by the other columns so the bytes are deterministic.
+  std::sort(rows.begin(), rows.end(), [](const TimelineEntry* a, const TimelineEntry* b) {
+    return std::tie(a->timestamp, a->module, a->event, a->data) < std::tie(b->timestamp, b->module, b->event, b->data);
+  });
+  std::string out;
+  append_csv_row(out, {device_local_time ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"});
+  for (const auto* row : rows) append_csv_row(out, {row->timestamp, row->module, row->event, row->data});
+  return out;
+}
+
+std::string alerts_timeline_csv(const std::vector<const Alert*>& alerts) {
+  std::vector<const Alert*> timed;
+  for (const auto* alert : alerts) {
+    if (!alert->event_time.empty()) timed.push_back(alert);
+  }
+  std::stable_sort(timed.begin(), timed.end(),
+                   [](const Alert* a, const Alert* b) { return a->event_time < b->event_time; });
+  std::string out;
+  append_csv_row(out, {"Event Time", "Module", "Message", "Event"});
+  for (const auto* alert : timed) {
+    append_csv_row(out, {alert->event_time, alert->module, alert->message, python_repr(alert->event)});
+  }
+  return out;
+}
+
+MvtFileWriter::MvtFileWriter(std::filesystem::path directory) : directory_(std::move(directory)) {}
+
+void MvtFileWriter::write(const std::string& name, const std::string& content) {
+  if (auto ok = write_text_file(directory_ / name, content); !ok) failures_.push_back(ok.error().describe());
+}
+
+void MvtFileWriter::module_finished(const ModuleDescriptor& module, const ModuleOutput& output) {
+  if (output.record_count() > 0) write(std::string(module.slug) + ".json", dump_mvt_json(output.results));
+  if (!output.alerts.empty()) {
+    Json alerts = Json::array();
+    for (const auto& alert : output.alerts) alerts.push_back(alert_to_json(alert));
+    write(std::string(module.slug) + "_detected.json", dump_mvt_json(alerts));
+  }
+}
+
+Result<void> MvtFileWriter::finish(const std::vector<ModuleRun>& runs, const RunInfo& info) {
+  bool any_timeline = false;
+  std::vector<const Alert*> alerts;
+  Json urls = Json::array();
+  for (const auto& run : runs) {
+    any_timeline = any_timeline || !run.output.timeline.empty();
+    for (const auto& alert : run.output.alerts) alerts.push_back(&alert);
+    for (const auto& url : run.output.urls) {
+      urls.push_back(Json{{"url", url.url},
+                          {"expanded_url", url.expanded_url ? Json(*url.expanded_url) : Json(nullptr)},
+                          {"timestamp", url.timestamp},
+                          {"source", url.source}});
+    }
+  }
+  if (any_timeline) write("timeline.csv", timeline_csv(runs, info.device_local_time));
+  write("alerts_timeline.csv", alerts_timeline_csv(alerts));
+  if (!alerts.empty()) {
+    Json all = Json::array();
+    for (const auto* alert : alerts) all.push_back(alert_to_json(*alert));
+    write("alerts.json", dump_mvt_json(all));
+  }
+  if (!urls.empty()) write("urls.json", dump_mvt_json(urls));
+
+  Json meta = Json::object();
+  meta["target_path"] = info.target_path.empty() ? Json(nullptr) : Json(utf8_backslashreplace(info.target_path));
+  meta["mvt_version"] = kMvtFormatVersion;
+  meta["lumiere_version"] = kVersion;
+  meta["date"] = timeconv::now_local_iso();
+  Json iocs = Json::array();
+  for (const auto& file : info.ioc_files) iocs.push_back(utf8_backslashreplace(file));
+  meta["ioc_files"] = std::move(iocs);
+  Json hashes = Json::array();
+  for (const auto& h : info.hashes) {
+    hashes.push_back(Json{{"file_path", utf8_backslashreplace(h.file_path)}, {"sha256", h.sha256}});
+  }
+  meta["hashes"] = std::move(hashes);
+  write("info.json", dump_mvt_json(meta));
+
+  if (!failures_.empty()) {
+    std::string message = "some output files could not be written:";
+    for (const auto& f : failures_) message += "\n  " + f;
+    return unexpected(ErrorCode::kIo, message, directory_.string());
+  }
+  return {};
+}
+
+}  // namespace lumiere::output

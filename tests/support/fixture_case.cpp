@@ -1,0 +1,179 @@
+#include "support/fixture_case.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "framework/registry.hpp"
+#include "framework/runner.hpp"
+#include "indicators/loader.hpp"
+#include "output/mvt_files.hpp"
+#include "sources/ios_backup.hpp"
+#include "support/test_support.hpp"
+#include "testing/ios_backup_builder.hpp"
+
+namespace lumiere::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fixtures_root() { return tests_dir() / "fixtures"; }
+
+plist::Value plist_from_json(const Json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_boolean()) return j.get<bool>();
+  if (j.is_number_integer()) return j.get<std::int64_t>();
+  if (j.is_number_float()) return j.get<double>();
+  if (j.is_array()) {
+    plist::Array out;
+    for (const auto& item : j) out.push_back(plist_from_json(item));
+    return out;
+  }
+  if (j.is_object()) {
+    if (j.contains("$date")) return plist::Date{j["$date"].get<double>()};
+    plist::Dict out;
+    for (const auto& [key, item] : j.items()) out.emplace_back(key, plist_from_json(item));
+    return out;
+  }
+  return {};
+}
+
+testing::FileMeta meta_from_json(const Json& file) {
+  testing::FileMeta meta;
+  meta.birth = file.value("birth", meta.birth);
+  meta.last_modified = file.value("modified", meta.last_modified);
+  meta.last_status_change = file.value("changed", meta.last_status_change);
+  return meta;
+}
+
+plist::Bytes hex_bytes(const std::string& hex) {
+  plist::Bytes out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> fixture_module_ids() {
+  std::vector<std::string> ids;
+  for (const auto& entry : fs::directory_iterator(fixtures_root())) {
+    if (entry.is_directory()) ids.push_back(entry.path().filename().string());
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<FixtureCase> fixture_cases(const std::string& module_id) {
+  std::vector<FixtureCase> cases;
+  const fs::path dir = fixtures_root() / module_id;
+  if (!fs::is_directory(dir)) return cases;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (!entry.is_directory() || !fs::exists(entry.path() / "case.json")) continue;
+    cases.push_back(FixtureCase{module_id, entry.path().filename().string(), entry.path(),
+                                Json::parse(read_file(entry.path() / "case.json"))});
+  }
+  std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return cases;
+}
+
+void build_backup_from_spec(const FixtureCase& fixture, const fs::path& root) {
+  const Json& spec = fixture.spec.at("backup");
+  testing::IosBackupBuilder builder(root);
+  if (spec.contains("info")) {
+    for (const auto& [key, value] : spec["info"].items()) builder.info(key, plist_from_json(value));
+  }
+  builder.encrypted(spec.value("encrypted", false));
+  for (const auto& file : spec.value("files", Json::array())) {
+    const std::string domain = file.at("domain");
+    const std::string path = file.at("path");
+    if (file.value("directory", false)) {
+      builder.add_directory(domain, path, meta_from_json(file));
+    } else if (file.contains("sql")) {
+      builder.add_sqlite(domain, path, read_file(fixture.directory / file["sql"].get<std::string>()),
+                         meta_from_json(file));
+    } else if (file.contains("raw_metadata_hex")) {
+      builder.add_raw_row(domain, path, hex_bytes(file["raw_metadata_hex"]));
+    } else {
+      builder.add_file(domain, path, file.value("content", ""), meta_from_json(file));
+    }
+  }
+  if (auto ok = builder.write(); !ok) throw std::runtime_error("fixture build failed: " + ok.error().describe());
+  for (const auto& step : spec.value("after", Json::array())) {
+    if (step.contains("delete")) fs::remove(root / step["delete"].get<std::string>());
+    if (step.contains("write")) write_file(root / step["write"].get<std::string>(), step.value("content", ""));
+    if (step.contains("sql_into")) {
+      // Replace a root file (Manifest.db) with a database built from a script.
+      const auto image = testing::sqlite_from_script(read_file(fixture.directory / step["sql"].get<std::string>()));
+      if (!image) throw std::runtime_error(image.error().describe());
+      write_file(root / step["sql_into"].get<std::string>(), *image);
+    }
+  }
+}
+
+std::vector<fs::path> case_indicator_files(const FixtureCase& fixture, const fs::path& scratch) {
+  std::vector<fs::path> files;
+  for (const auto& rel : fixture.spec.value("iocs", Json::array())) files.push_back(shared_iocs_dir() / rel.get<std::string>());
+  if (fixture.spec.contains("iocs_inline")) {
+    const fs::path inline_file = scratch / "inline.stix2";
+    write_file(inline_file, fixture.spec["iocs_inline"].dump());
+    files.push_back(inline_file);
+  }
+  return files;
+}
+
+Json run_fixture_case(const FixtureCase& fixture) {
+  TempDir temp;
+  const fs::path root = temp / "backup";
+  build_backup_from_spec(fixture, root);
+
+  ioc::IndicatorSources sources;
+  sources.paths = case_indicator_files(fixture, temp.path());
+  sources.use_environment = false;
+  sources.use_user_data = false;
+  const ioc::IndicatorSet indicators = ioc::load_indicators(sources);
+
+  auto backup = sources::IosBackup::open(root);
+  if (!backup) return Json{{"open_error", backup.error().message}};
+  const RegistryEntry* entry = nullptr;
+  for (const auto& e : module_registry()) {
+    if (e.descriptor().id == fixture.module_id) entry = &e;
+  }
+  if (entry == nullptr) throw std::runtime_error("no module with id " + fixture.module_id);
+  auto plan = plan_modules(module_registry(), SourceKind::kIosBackup, std::string(entry->descriptor().slug));
+  if (!plan) throw std::runtime_error(plan.error().describe());
+
+  Logger logger;
+  logger.set_console_level(LogLevel::kAlertCritical);
+  RunEnvironment env;
+  env.logger = &logger;
+  env.indicators = &indicators;
+  env.ios_backup = &*backup;
+  auto runs = run_modules(*plan, env, {});
+  if (!runs) return Json{{"run_error", runs.error().message}};
+  const auto it = std::find_if(runs->begin(), runs->end(),
+                               [&](const ModuleRun& r) { return r.descriptor->id == fixture.module_id; });
+  const ModuleOutput& out = it->output;
+
+  Json canonical = Json::object();
+  canonical["status"] = to_string(out.status);
+  canonical["results"] = out.results;
+  Json alerts = Json::array();
+  for (const auto& alert : out.alerts) {
+    Json a = output::alert_to_json(alert);
+    a["provenance"] = alert.provenance;
+    alerts.push_back(std::move(a));
+  }
+  canonical["alerts"] = std::move(alerts);
+  Json warnings = Json::array();
+  for (const auto& w : out.warnings) {
+    warnings.push_back(Json{{"kind", to_string(w.kind)}, {"path", w.path}, {"message", w.message}});
+  }
+  canonical["warnings"] = std::move(warnings);
+  Json timeline = Json::array();
+  for (const auto& t : out.timeline) timeline.push_back(Json::array({t.timestamp, t.module, t.event, t.data}));
+  canonical["timeline"] = std::move(timeline);
+  return canonical;
+}
+
+}  // namespace lumiere::test

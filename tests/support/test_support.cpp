@@ -1,0 +1,92 @@
+#include "support/test_support.hpp"
+
+#include <openssl/evp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace lumiere::test {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "lumiere-test-XXXXXX").string();
+  std::vector<char> buffer(tmpl.begin(), tmpl.end());
+  buffer.push_back('\0');
+  if (mkdtemp(buffer.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = buffer.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path shared_iocs_dir() { return std::filesystem::path(LUMIERE_SHARED_DIR) / "iocs"; }
+std::filesystem::path tests_dir() { return std::filesystem::path(LUMIERE_TESTS_DIR); }
+std::filesystem::path lumiere_binary() { return std::filesystem::path(LUMIERE_BINARY); }
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const std::filesystem::path& file, const std::string& content) {
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+namespace {
+std::string sha256_hex(const std::string& data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  std::ostringstream out;
+  for (unsigned int i = 0; i < length; ++i) {
+    static constexpr const char* kHex = "0123456789abcdef";
+    out << kHex[digest[i] >> 4U] << kHex[digest[i] & 0xFU];
+  }
+  return out.str();
+}
+}  // namespace
+
+std::map<std::string, std::string> hash_tree(const std::filesystem::path& root) {
+  std::map<std::string, std::string> result;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    const auto rel = std::filesystem::relative(entry.path(), root).string();
+    if (entry.is_symlink()) {
+      result[rel] = "symlink:" + std::filesystem::read_symlink(entry.path()).string();
+    } else if (entry.is_regular_file()) {
+      result[rel] = sha256_hex(read_file(entry.path()));
+    } else if (entry.is_directory()) {
+      result[rel] = "dir";
+    }
+  }
+  return result;
+}
+
+int run_command(const std::string& command, std::string* output) {
+  const std::string full = command + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(full.c_str(), "r"), pclose);
+  if (!pipe) return -1;
+  std::string captured;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) captured.append(buffer.data(), n);
+  const int status = pclose(pipe.release());
+  if (output != nullptr) *output = std::move(captured);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace lumiere::test

@@ -1,0 +1,40 @@
+// Helpers shared by every test binary: temporary folders, paths to the real public IOC files, tree hashes.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace lumiere::test {
+
+// A fresh private folder, removed with everything in it when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// ../shared/iocs (real public STIX2 files; read there, never copied into the repository).
+std::filesystem::path shared_iocs_dir();
+// tests/ in the source tree.
+std::filesystem::path tests_dir();
+// The built `lumiere` binary.
+std::filesystem::path lumiere_binary();
+
+std::string read_file(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, const std::string& content);
+
+// relative path -> SHA-256 of every regular file under root (symlinks recorded, not followed).
+std::map<std::string, std::string> hash_tree(const std::filesystem::path& root);
+
+// Runs a shell command; returns its exit status and captures stdout+stderr into `output`.
+int run_command(const std::string& command, std::string* output = nullptr);
+
+}  // namespace lumiere::test
