@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <array>
 #include <cstdio>
 #include <memory>
 
@@ -59,8 +60,20 @@ int run(int argc, char** argv) {
     exit_code = check_ios_backup(backup_path, backup_options, command_line);
   });
   add_pending(*ios, "check-fs", "Check a full filesystem dump", exit_code, "ios check-fs (filesystem dumps)");
-  add_pending(*ios, "check-iocs", "Re-check stored results against the current indicators", exit_code,
-              "ios check-iocs");
+  CheckOptions recheck_options;
+  std::string recheck_folder;
+  auto* ios_check_iocs = ios->add_subcommand("check-iocs", "Re-check stored results against the current indicators");
+  ios_check_iocs->add_option("-i,--iocs", recheck_options.iocs, "STIX2 indicator file or folder (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
+  ios_check_iocs->add_flag("-l,--list-modules", recheck_options.list_modules, "List the modules and exit");
+  ios_check_iocs->add_option("-m,--module", recheck_options.module, "Re-check only this module's results");
+  ios_check_iocs->add_flag("-v,--verbose", recheck_options.verbose, "Show every log message");
+  ios_check_iocs->add_option("FOLDER", recheck_folder, "The output folder of an earlier check");
+  ios_check_iocs->callback([&] {
+    static constexpr std::array kIosSources{SourceKind::kIosBackup, SourceKind::kIosFilesystem};
+    exit_code = check_iocs(recheck_folder, recheck_options, kIosSources);
+  });
   add_pending(*ios, "decrypt-backup", "Decrypt an encrypted backup", exit_code, "ios decrypt-backup");
   add_pending(*ios, "extract-key", "Derive the decryption key of an encrypted backup", exit_code, "ios extract-key");
   add_pending(*ios, "check-sysdiagnose", "Check a sysdiagnose archive", exit_code, "ios check-sysdiagnose");

@@ -52,10 +52,27 @@ std::vector<output::FileHash> hash_evidence(const fs::path& root, Logger& logger
   return hashes;
 }
 
+ioc::IndicatorSet load_indicator_set(const CheckOptions& options, Logger& logger) {
+  ioc::IndicatorSources sources;
+  for (const auto& path : options.iocs) sources.paths.emplace_back(path);
+  if (options.only_given_iocs) {
+    sources.use_environment = false;
+    sources.use_user_data = false;
+  }
+  ioc::IndicatorSet indicators = ioc::load_indicators(sources);
+  for (const auto& report : indicators.file_reports()) {
+    if (report.error) logger.error(kLogger, report.error->describe());
+    for (const auto& problem : report.problems) logger.warning(kLogger, report.path + ": " + problem);
+  }
+  logger.info(kLogger, fmt::format("Loaded a total of {} unique indicators", indicators.size()));
+  return indicators;
+}
+
 }  // namespace
 
 void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast) {
   command.add_option("-i,--iocs", options.iocs, "STIX2 indicator file or folder (repeatable)")
+      ->allow_extra_args(false)
       ->check(CLI::ExistingPath);
   command.add_option("-o,--output", options.output, "Folder where the results are written (created if missing)");
   command.add_flag("-l,--list-modules", options.list_modules, "List the modules and exit");
@@ -138,18 +155,7 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   logger.info(kLogger, "Command: " + command_line);
   if (backup->found_in_subfolder()) logger.info(kLogger, "Found iTunes backup in subfolder: " + backup->root().string());
 
-  ioc::IndicatorSources sources;
-  for (const auto& path : options.iocs) sources.paths.emplace_back(path);
-  if (options.only_given_iocs) {
-    sources.use_environment = false;
-    sources.use_user_data = false;
-  }
-  const ioc::IndicatorSet indicators = ioc::load_indicators(sources);
-  for (const auto& report : indicators.file_reports()) {
-    if (report.error) logger.error(kLogger, report.error->describe());
-    for (const auto& problem : report.problems) logger.warning(kLogger, report.path + ": " + problem);
-  }
-  logger.info(kLogger, fmt::format("Loaded a total of {} unique indicators", indicators.size()));
+  const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
 
   RunEnvironment env;
   env.logger = &logger;
@@ -185,6 +191,47 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   summary.output_directory = options.output;
   output::print_summary(stdout, *runs, summary);
   return exit_code;
+}
+
+int check_iocs(const fs::path& folder, const CheckOptions& options, std::span<const SourceKind> sources) {
+  if (options.list_modules) {
+    for (const auto source : sources) list_modules(source);
+    return kExitClean;
+  }
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    fmt::print(stderr, "lumiere: {}: not a folder of results (give the -o folder of an earlier run)\n", folder.string());
+    return kExitError;
+  }
+  Logger logger;
+  logger.set_console_level(options.verbose ? LogLevel::kDebug : LogLevel::kWarning);
+  const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
+  if (indicators.empty()) {
+    fmt::print(stderr, "lumiere: no indicators loaded: give some with -i, LUMIERE_IOCS or `lumiere iocs update`\n");
+    return kExitError;
+  }
+  RunEnvironment env;
+  env.logger = &logger;
+  env.indicators = &indicators;
+  auto registry = module_registry();
+  std::vector<RegistryEntry> selected;
+  for (const auto& entry : registry) {
+    if (options.module.empty() || find_module(std::span<const RegistryEntry>(&entry, 1), options.module) != nullptr) {
+      selected.push_back(entry);
+    }
+  }
+  const RecheckSummary summary = recheck_stored_results(selected, sources, folder, env);
+  std::size_t detections = 0;
+  for (const auto& run : summary.runs) detections += run.output.alerts.size();
+  fmt::print("Re-checked the stored results of {} module(s) against {} indicators.\n", summary.runs.size(),
+             indicators.size());
+  for (const auto& skipped : summary.skipped) fmt::print("  skipped {}\n", skipped);
+  fmt::print("The check of the results produced {} detections!\n", detections);
+  output::SummaryContext context;
+  context.indicator_count = indicators.size();
+  output::print_summary(stdout, summary.runs, context);
+  return output::verdict_for(output::count_alerts(summary.runs)) == output::Verdict::kSpywareSigns ? kExitAlerts
+                                                                                                   : kExitClean;
 }
 
 }  // namespace lumiere::cli

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ void list_modules(SourceKind source);
 // `lumiere ios check-backup`: returns the exit code.
 int check_ios_backup(const std::filesystem::path& backup_path, const CheckOptions& options,
                      const std::string& command_line);
+
+// `lumiere ios|android check-iocs FOLDER`: re-checks stored <slug>.json results; writes nothing.
+int check_iocs(const std::filesystem::path& folder, const CheckOptions& options, std::span<const SourceKind> sources);
 
 // A folder named lumiere-<what>-YYYYmmdd-HHMMSS in the current directory.
 std::filesystem::path default_output_dir(const std::string& what);

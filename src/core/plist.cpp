@@ -226,11 +226,11 @@ class BinaryReader {
     if (!off) return unexpected(std::move(off).error());
     const std::uint8_t marker = data_[*off];
     const std::uint8_t type = marker >> 4;
-    if (type == 0x1) return scalar(*off, marker, 0);
-    if (type != 0x5 && type != 0x6 && type != 0x7) {
+    // Keys are read without recursion: a container as a key would only be a way to expand the input.
+    if (type != 0x1 && type != 0x5 && type != 0x6 && type != 0x7) {
       return fail(ErrorCode::kParse, "binary plist dictionary key is not a string");
     }
-    return scalar(*off, marker, 0);
+    return scalar(*off, marker);
   }
 
   Result<Value> object(std::uint64_t index, std::size_t depth) {
@@ -240,7 +240,7 @@ class BinaryReader {
     if (!off) return unexpected(std::move(off).error());
     const std::uint8_t marker = data_[*off];
     const std::uint8_t type = marker >> 4;
-    if (type != 0xA && type != 0xB && type != 0xC && type != 0xD) return scalar(*off, marker, depth);
+    if (type != 0xA && type != 0xB && type != 0xC && type != 0xD) return scalar(*off, marker);
 
     if (on_stack_[index]) return fail(ErrorCode::kParse, "binary plist contains a reference cycle");
     auto sz = sized(*off, marker);
@@ -291,7 +291,7 @@ class BinaryReader {
     return Value(std::move(entries));
   }
 
-  Result<Value> scalar(std::uint64_t off, std::uint8_t marker, std::size_t /*depth*/) {
+  Result<Value> scalar(std::uint64_t off, std::uint8_t marker) {
     const std::uint8_t type = marker >> 4;
     const std::uint8_t info = marker & 0x0F;
     switch (type) {

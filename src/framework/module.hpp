@@ -119,6 +119,11 @@ class Module {
   // goes down, the run goes on); kUnsupported/kCorrupt name what is wrong; any other error or exception
   // becomes a "module failed" warning. kEncrypted aborts the run.
   virtual Result<void> run(ModuleContext& ctx) = 0;
+  // Re-runs only the indicator checks over results stored by an earlier run (`<slug>.json`), without the
+  // evidence (check-iocs). kUnsupported when the module cannot rebuild its records from JSON.
+  virtual Result<void> recheck(ModuleContext& /*ctx*/, const Json& /*stored*/) {
+    return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");
+  }
 };
 
 // The usual shape: typed records extracted by a pure function, then checked and turned into timeline rows.
@@ -136,7 +141,19 @@ class RecordModule : public Module {
     return {};
   }
 
+  Result<void> recheck(ModuleContext& ctx, const Json& stored) final {
+    if (!stored.is_array()) return unexpected(ErrorCode::kParse, "stored results are not a JSON list");
+    for (const Json& item : stored) {
+      std::optional<Record> record = from_json(item);
+      if (!record) return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");
+      check(ctx, *record, item);
+    }
+    return {};
+  }
+
  protected:
+  // Rebuilds a record from its stored JSON (check-iocs); std::nullopt when the module cannot.
+  [[nodiscard]] virtual std::optional<Record> from_json(const Json& /*stored*/) const { return std::nullopt; }
   [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& ctx) const = 0;
   [[nodiscard]] virtual Json to_json(const Record& record) const = 0;
   virtual void check(ModuleContext& /*ctx*/, const Record& /*record*/, const Json& /*json*/) const {}

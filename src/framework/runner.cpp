@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <fstream>
 #include <queue>
 #include <set>
 #include <tuple>
@@ -166,6 +167,46 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
     runs.push_back(std::move(run));
   }
   return runs;
+}
+
+RecheckSummary recheck_stored_results(std::span<const RegistryEntry> registry, std::span<const SourceKind> sources,
+                                      const std::filesystem::path& folder, const RunEnvironment& env) {
+  RecheckSummary summary;
+  const ioc::IndicatorSet* indicators = (env.indicators != nullptr && !env.indicators->empty()) ? env.indicators : nullptr;
+  for (const auto& entry : registry) {
+    const ModuleDescriptor& descriptor = entry.descriptor();
+    const bool applies = std::any_of(sources.begin(), sources.end(), [&](SourceKind k) { return descriptor.applies_to(k); });
+    if (!applies) continue;
+    const std::string name = std::string(descriptor.slug) + ".json";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(folder / name, ec)) continue;
+    std::ifstream in(folder / name, std::ios::binary);
+    const Json stored = Json::parse(in, nullptr, false);
+    if (stored.is_discarded()) {
+      summary.skipped.push_back(name + ": not valid JSON");
+      env.logger->warning("lumiere.check_iocs", name + ": not valid JSON, skipped");
+      continue;
+    }
+    ModuleRun run{&descriptor, {}};
+    ModuleContext ctx(descriptor, run.output, *env.logger, indicators, env.options);
+    std::optional<Error> failure;
+    try {
+      if (indicators != nullptr) {
+        auto ok = entry.create()->recheck(ctx, stored);
+        if (!ok) failure = ok.error();
+      }
+    } catch (const std::exception& e) {
+      failure = Error{ErrorCode::kInternal, e.what(), name};
+    }
+    if (failure) {
+      summary.skipped.push_back(name + ": " + failure->message);
+      env.logger->warning("lumiere.check_iocs", name + ": " + failure->message);
+      continue;
+    }
+    run.output.status = ModuleStatus::kRan;
+    summary.runs.push_back(std::move(run));
+  }
+  return summary;
 }
 
 }  // namespace lumiere

@@ -2,6 +2,7 @@
 // one module becomes a warning naming the module and the file, and the next module runs.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,5 +42,15 @@ struct RunEnvironment {
 // this run is meaningful.
 Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry*>& plan, const RunEnvironment& env,
                                            std::span<RunObserver* const> observers);
+
+struct RecheckSummary {
+  std::vector<ModuleRun> runs;          // modules whose stored results were found and re-checked
+  std::vector<std::string> skipped;     // "<slug>.json: why"
+};
+
+// check-iocs: for every module of `registry` applying to one of `sources` whose `<slug>.json` is in `folder`,
+// re-runs its indicator checks on the stored records. Writes nothing.
+RecheckSummary recheck_stored_results(std::span<const RegistryEntry> registry, std::span<const SourceKind> sources,
+                                      const std::filesystem::path& folder, const RunEnvironment& env);
 
 }  // namespace lumiere

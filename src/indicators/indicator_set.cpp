@@ -12,7 +12,7 @@
 namespace lumiere::ioc {
 namespace {
 
-constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t kNone = FlatIndex::kNone;
 constexpr std::size_t kTruncatedProcessLength = 16;  // Darwin's MAXCOMLEN + 1
 
 std::string lowercase(std::string_view text) {
@@ -23,10 +23,7 @@ std::string lowercase(std::string_view text) {
   return out;
 }
 
-std::uint32_t find(const ValueIndex& index, std::string_view key) {
-  const auto it = index.find(key);
-  return it == index.end() ? kNone : it->second;
-}
+std::uint32_t find(const ValueIndex& index, std::string_view key) { return index.find(key); }
 
 std::string_view basename(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -99,7 +96,7 @@ void IndicatorSetBuilder::add(ParsedFile file) {
 IndicatorSet IndicatorSetBuilder::build() && {
   IndicatorSet::Impl& impl = *impl_;
   const auto add = [](ValueIndex& index, std::string key, std::uint32_t position) {
-    index.emplace(std::move(key), position);  // keeps the earliest indicator for a key
+    index.insert(std::move(key), position);  // keeps the earliest indicator for a key
   };
   for (std::uint32_t i = 0; i < impl.indicators.size(); ++i) {
     const Indicator& indicator = impl.indicators[i];
@@ -205,12 +202,13 @@ static std::optional<Match> match_host(const IndicatorSet::Impl& impl, const Hos
   const std::string_view name = host.name;
   std::uint32_t best = find(impl.exact_hosts, name);
   if (!impl.domains.empty()) {
-    std::size_t start = 0;
-    while (start < name.size()) {
-      best = std::min(best, find(impl.domains, name.substr(start)));
-      const auto dot = name.find('.', start);
-      if (dot == std::string_view::npos) break;
-      start = dot + 1;
+    // One right-to-left pass hashes every label suffix; each is one probe of the domain index.
+    std::uint64_t state = FlatIndex::kSeed;
+    for (std::size_t i = name.size(); i > 0; --i) {
+      state = FlatIndex::step(state, name[i - 1]);
+      if (i == 1 || name[i - 2] == '.') {
+        best = std::min(best, impl.domains.find_hashed(name.substr(i - 1), FlatIndex::finish(state)));
+      }
     }
   }
   if (best == kNone) return std::nullopt;

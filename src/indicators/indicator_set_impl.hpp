@@ -4,24 +4,18 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "indicators/flat_index.hpp"
 #include "indicators/indicator_set.hpp"
 #include "indicators/stix_loader.hpp"
 
 namespace lumiere::ioc {
 
-struct TransparentStringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-
 // value -> index of the first indicator (in load order) with that key; earlier collections win, as in MVT.
-using ValueIndex = std::unordered_map<std::string, std::uint32_t, TransparentStringHash, std::equal_to<>>;
+using ValueIndex = FlatIndex;
 
 struct IndicatorSet::Impl {
   std::vector<Indicator> indicators;

@@ -135,6 +135,38 @@ TEST(CheckBackup, WritesMvtFilesAndLeavesEvidenceUntouched) {
   }
 }
 
+TEST(CheckIocs, RecheckStoredResultsWithNewIndicatorsWritesNothing) {
+  test::TempDir temp;
+  const fs::path backup = temp / "backup";
+  const fs::path out = temp / "out";
+  build_wal_backup(backup, temp.path());
+  std::string console;
+  // First run: no indicators at all (an old case), so no alert.
+  ASSERT_EQ(test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " +
+                                  test::lumiere_binary().string() + " ios check-backup -o '" + out.string() + "' '" +
+                                  backup.string() + "'",
+                              &console),
+            0)
+      << console;
+  ASSERT_FALSE(fs::exists(out / "alerts.json"));
+  const auto before = test::hash_tree(out);
+
+  const std::string iocs = (test::shared_iocs_dir() / kPegasus).string();
+  const int code = test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() + "' " +
+                                         test::lumiere_binary().string() + " ios check-iocs -i '" + iocs + "' '" +
+                                         out.string() + "'",
+                                     &console);
+  EXPECT_EQ(code, 1) << console;
+  EXPECT_NE(console.find("The check of the results produced 2 detections!"), std::string::npos) << console;
+  EXPECT_NE(console.find("roleaccountd.plist"), std::string::npos) << console;
+  EXPECT_EQ(test::hash_tree(out), before) << "check-iocs writes nothing";
+
+  EXPECT_EQ(test::run_command(test::lumiere_binary().string() + " ios check-iocs -i '" + iocs + "' '" +
+                                  (temp / "nope").string() + "'",
+                              &console),
+            2);
+}
+
 TEST(CheckBackup, NotABackupIsAClearErrorAndExit2) {
   test::TempDir temp;
   test::write_file(temp / "empty" / "readme.txt", "not a backup");

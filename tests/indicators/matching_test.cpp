@@ -16,7 +16,7 @@ using test::stix_eq;
 
 class Matching : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  static IndicatorSet build() {
     const std::vector<std::string> first = {
         stix_eq("domain-name:value", "evil.com"),
         stix_eq("domain-name:value", "sub.target.org"),
@@ -54,16 +54,14 @@ class Matching : public ::testing::Test {
     std::vector<ParsedFile> files;
     files.push_back(parse_stix2_text(test::stix_bundle("First", first, "a"), "/iocs/first.stix2"));
     files.push_back(parse_stix2_text(test::stix_bundle("Second", second, "b"), "/iocs/second.stix2"));
-    set_ = new IndicatorSet(build_indicator_set(std::move(files)));  // NOLINT: suite-lifetime fixture
+    return build_indicator_set(std::move(files));
   }
-  static void TearDownTestSuite() {
-    delete set_;
-    set_ = nullptr;
+  // Built once for the suite and immutable afterwards, as in production.
+  static const IndicatorSet& set() {
+    static const IndicatorSet instance = build();
+    return instance;
   }
-  static const IndicatorSet& set() { return *set_; }
   static bool url(std::string_view u) { return set().match_url(u).has_value(); }
-
-  static inline IndicatorSet* set_ = nullptr;
 };
 
 TEST_F(Matching, LoadsBothFiles) {

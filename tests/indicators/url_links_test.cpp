@@ -23,6 +23,11 @@ TEST(Url, ExtractHost) {
   EXPECT_EQ(host_of("https://[2001:DB8::0:1]:443/"), "2001:db8::1");
   EXPECT_EQ(host_of("2001:db8::1"), "2001:db8::1");
   EXPECT_EQ(host_of("http://127.1/"), "127.0.0.1");
+  EXPECT_EQ(host_of("http://0.0.0.0/"), "0.0.0.0");
+  EXPECT_EQ(host_of("http://255.255.255.255:1/"), "255.255.255.255");
+  EXPECT_EQ(host_of("http://10.0.100.5/"), "10.0.100.5");
+  EXPECT_EQ(host_of("http://3232235521/"), "192.168.0.1");
+  EXPECT_EQ(host_of("http://1.2.3.4.5/"), "1.2.3.4.5");  // not an address: stays a (never matching) name
   EXPECT_EQ(host_of("http://www.évil.fr/"), "www.xn--vil-9la.fr");
   EXPECT_EQ(host_of("http://例え。テスト/"), "xn--r8jz45g.xn--zckzah");  // ideographic full stop
   EXPECT_EQ(host_of(""), "<none>");

@@ -83,6 +83,16 @@ class Manifest final : public RecordModule<ManifestRecord> {
     return j;
   }
 
+  [[nodiscard]] std::optional<ManifestRecord> from_json(const Json& stored) const override {
+    if (!stored.is_object()) return std::nullopt;
+    ManifestRecord r;
+    r.file_id = stored.value("file_id", "");
+    r.domain = stored.value("domain", "");
+    r.relative_path = stored.value("relative_path", "");
+    r.flags = stored.value("flags", std::int64_t{0});
+    return r;
+  }
+
   void check(ModuleContext& ctx, const ManifestRecord& r, const Json& json) const override {
     const auto* iocs = ctx.indicators();
     if (iocs == nullptr || r.relative_path.empty()) return;
