@@ -15,7 +15,7 @@ namespace {
 std::string to_hex(const unsigned char* digest, unsigned int length) {
   static constexpr const char* kHex = "0123456789abcdef";
   std::string out;
-  out.reserve(length * 2U);
+  out.reserve(static_cast<std::size_t>(length) * 2U);
   for (unsigned int i = 0; i < length; ++i) {
     out += kHex[digest[i] >> 4U];
     out += kHex[digest[i] & 0xFU];

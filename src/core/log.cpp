@@ -12,14 +12,14 @@ namespace lumiere {
 const char* log_level_name(LogLevel level) noexcept {
   switch (level) {
     case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kInfo:
     case LogLevel::kAlertInfo: return "INFO";
     case LogLevel::kWarning: return "WARNING";
     case LogLevel::kAlertLow: return "LOW";
     case LogLevel::kError: return "ERROR";
     case LogLevel::kAlertMedium: return "MEDIUM";
     case LogLevel::kAlertHigh: return "HIGH";
-    case LogLevel::kCritical: return "CRITICAL";
+    case LogLevel::kCritical:
     case LogLevel::kAlertCritical: return "CRITICAL";
   }
   return "INFO";

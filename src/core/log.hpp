@@ -25,6 +25,8 @@ class Logger {
   ~Logger();
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
+  Logger(Logger&&) = delete;
+  Logger& operator=(Logger&&) = delete;
 
   // Console threshold: kWarning by default, kDebug with -v; messages go to stderr.
   void set_console_level(LogLevel level);
