@@ -16,7 +16,9 @@ namespace {
 
 namespace ioc = lumiere::ioc;
 
-std::filesystem::path shared_iocs() { return std::filesystem::path(LUMIERE_SHARED_DIR) / "iocs"; }
+std::filesystem::path shared_iocs() {
+  return std::filesystem::path(LUMIERE_SHARED_DIR) / "iocs";
+}
 
 ioc::IndicatorSources shared_sources() {
   ioc::IndicatorSources sources;
@@ -44,7 +46,8 @@ void BM_LoadSharedFolder(benchmark::State& state) {
 BENCHMARK(BM_LoadSharedFolder)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_LoadPegasus(benchmark::State& state) {
-  const std::vector<std::filesystem::path> files = {shared_iocs() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2"};
+  const std::vector<std::filesystem::path> files = {shared_iocs() /
+                                                    "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2"};
   for (auto _ : state) benchmark::DoNotOptimize(ioc::load_stix2_files(files).size());
 }
 BENCHMARK(BM_LoadPegasus)->Unit(benchmark::kMillisecond);
@@ -120,7 +123,8 @@ void BM_ExtractLinksSms(benchmark::State& state) {
 BENCHMARK(BM_ExtractLinksSms);
 
 void BM_ParsePattern(benchmark::State& state) {
-  const std::string pattern = "[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']";
+  const std::string pattern =
+      "[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']";
   for (auto _ : state) benchmark::DoNotOptimize(ioc::stix::parse_pattern(pattern));
 }
 BENCHMARK(BM_ParsePattern);

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libssl-dev libplist-dev libarchive-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpsl-dev publicsuffix libidn2-dev libcurl4-openssl-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
 )
 
 missing=()

@@ -1,11 +1,11 @@
 #include "cli/app.hpp"
 
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
 #include <array>
 #include <cstdio>
 #include <memory>
-
-#include <CLI/CLI.hpp>
-#include <fmt/core.h>
 
 #include "cli/check.hpp"
 #include "cli/demo.hpp"

@@ -1,8 +1,8 @@
 #include "cli/check.hpp"
 
-#include <ctime>
-
 #include <fmt/core.h>
+
+#include <ctime>
 
 #include "cli/app.hpp"
 #include "core/hash.hpp"
@@ -10,6 +10,7 @@
 #include "framework/registry.hpp"
 #include "framework/runner.hpp"
 #include "indicators/loader.hpp"
+#include "indicators/resolver.hpp"
 #include "output/console.hpp"
 #include "output/mvt_files.hpp"
 #include "sources/ios_backup.hpp"
@@ -36,8 +37,8 @@ bool is_inside(const fs::path& child, const fs::path& parent) {
 std::vector<output::FileHash> hash_evidence(const fs::path& root, Logger& logger) {
   std::vector<output::FileHash> hashes;
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-       it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; it != end;
+       it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
     const auto rel = fs::relative(it->path(), root, ec).generic_string();
@@ -80,6 +81,8 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast)
   command.add_flag("-H,--hashes", options.hashes, "Record the SHA-256 of every input file in info.json");
   command.add_flag("-v,--verbose", options.verbose, "Show every log message");
   if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
+  command.add_flag("--resolve-short-urls", options.resolve_short_urls,
+                   "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
 }
 
 void list_modules(SourceKind source) {
@@ -153,7 +156,8 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
     writer.emplace(out);
   }
   logger.info(kLogger, "Command: " + command_line);
-  if (backup->found_in_subfolder()) logger.info(kLogger, "Found iTunes backup in subfolder: " + backup->root().string());
+  if (backup->found_in_subfolder())
+    logger.info(kLogger, "Found iTunes backup in subfolder: " + backup->root().string());
 
   const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
 
@@ -161,6 +165,12 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   env.logger = &logger;
   env.indicators = &indicators;
   env.options.fast = options.fast;
+  std::optional<ioc::ShortUrlResolver> resolver;
+  if (options.resolve_short_urls) {
+    resolver.emplace(ioc::ShortUrlResolver::Options{});
+    env.options.short_url_resolver = &*resolver;
+    logger.info(kLogger, "Short URLs will be expanded with HTTP HEAD requests (--resolve-short-urls)");
+  }
   env.ios_backup = &*backup;
   output::ConsoleProgress progress(stderr);
   std::vector<RunObserver*> observers{&progress};
@@ -171,8 +181,8 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
     return kExitError;
   }
 
-  int exit_code = output::verdict_for(output::count_alerts(*runs)) == output::Verdict::kSpywareSigns ? kExitAlerts
-                                                                                                      : kExitClean;
+  int exit_code =
+      output::verdict_for(output::count_alerts(*runs)) == output::Verdict::kSpywareSigns ? kExitAlerts : kExitClean;
   if (writer) {
     output::RunInfo info;
     std::error_code ec;
@@ -200,7 +210,8 @@ int check_iocs(const fs::path& folder, const CheckOptions& options, std::span<co
   }
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
-    fmt::print(stderr, "lumiere: {}: not a folder of results (give the -o folder of an earlier run)\n", folder.string());
+    fmt::print(stderr, "lumiere: {}: not a folder of results (give the -o folder of an earlier run)\n",
+               folder.string());
     return kExitError;
   }
   Logger logger;

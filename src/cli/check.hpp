@@ -2,13 +2,12 @@
 // outputs, print the verdict, return the exit code.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "framework/module.hpp"
 
@@ -22,6 +21,7 @@ struct CheckOptions {
   bool hashes = false;
   bool verbose = false;
   bool fast = false;
+  bool resolve_short_urls = false;
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
 };
 

@@ -65,8 +65,9 @@ int run_demo(const std::filesystem::path& output) {
     fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
     return kExitError;
   }
-  fmt::print("lumiere demo: scanning a generated example iPhone backup (with planted Pegasus traces)\n"
-             "against a small demo set of public Pegasus indicators.\n");
+  fmt::print(
+      "lumiere demo: scanning a generated example iPhone backup (with planted Pegasus traces)\n"
+      "against a small demo set of public Pegasus indicators.\n");
   CheckOptions options;
   options.iocs.push_back(iocs.string());
   options.output = output.string();

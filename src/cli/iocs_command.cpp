@@ -72,14 +72,14 @@ int run_update(const IocsOptions& options) {
   for (const auto& download : report.downloads) {
     if (download.error) {
       ++failed;
-      fmt::print(stderr, "lumiere: FAILED {} ({}): {}; keeping the previous copy if any\n", download.name,
-                 download.url, download.error->message);
+      fmt::print(stderr, "lumiere: FAILED {} ({}): {}; keeping the previous copy if any\n", download.name, download.url,
+                 download.error->message);
     } else {
       fmt::print("Saved {} to {}\n", download.name, download.file.string());
     }
   }
-  fmt::print("Downloaded {} of {} indicator files into {}\n", report.downloads.size() - failed,
-             report.downloads.size(), (update.data_dir / "indicators").string());
+  fmt::print("Downloaded {} of {} indicator files into {}\n", report.downloads.size() - failed, report.downloads.size(),
+             (update.data_dir / "indicators").string());
   return report.ok() && report.index_problems.empty() ? kOk : kFailure;
 }
 
@@ -143,7 +143,8 @@ void add_iocs_commands(CLI::App& app, int& exit_code) {
   auto* iocs = app.add_subcommand("iocs", "Manage indicators of compromise (STIX2 files)");
   iocs->require_subcommand(1);
 
-  auto* update = iocs->add_subcommand("update", "Download the public indicator files listed in the mvt-indicators index");
+  auto* update =
+      iocs->add_subcommand("update", "Download the public indicator files listed in the mvt-indicators index");
   update->add_option("--index", options->index_url, "URL of an indicators.yaml index")->capture_default_str();
   update->add_option("--timeout", options->timeout_seconds, "Network timeout per request, in seconds")
       ->check(CLI::PositiveNumber)

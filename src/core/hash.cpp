@@ -39,8 +39,12 @@ struct FileCloser {
 
 }  // namespace
 
-std::string sha1_hex(std::string_view data) { return digest_hex(EVP_sha1(), data); }
-std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
+std::string sha1_hex(std::string_view data) {
+  return digest_hex(EVP_sha1(), data);
+}
+std::string sha256_hex(std::string_view data) {
+  return digest_hex(EVP_sha256(), data);
+}
 
 Result<std::string> sha256_file(const std::filesystem::path& file) {
   std::unique_ptr<std::FILE, FileCloser> in(std::fopen(file.c_str(), "rb"));

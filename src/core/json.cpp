@@ -112,22 +112,12 @@ std::string float_repr(double value) {
 
 void repr_into(std::string& out, const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null:
-      out += "None";
-      break;
-    case Json::value_t::boolean:
-      out += value.get<bool>() ? "True" : "False";
-      break;
+    case Json::value_t::null: out += "None"; break;
+    case Json::value_t::boolean: out += value.get<bool>() ? "True" : "False"; break;
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-      out += value.dump();
-      break;
-    case Json::value_t::number_float:
-      out += float_repr(value.get<double>());
-      break;
-    case Json::value_t::string:
-      repr_string(out, value.get_ref<const std::string&>());
-      break;
+    case Json::value_t::number_unsigned: out += value.dump(); break;
+    case Json::value_t::number_float: out += float_repr(value.get<double>()); break;
+    case Json::value_t::string: repr_string(out, value.get_ref<const std::string&>()); break;
     case Json::value_t::array: {
       out += '[';
       bool first = true;
@@ -152,9 +142,7 @@ void repr_into(std::string& out, const Json& value) {
       out += '}';
       break;
     }
-    default:
-      out += "None";
-      break;
+    default: out += "None"; break;
   }
 }
 

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace lumiere {
 
@@ -19,7 +18,9 @@ std::string utf8_backslashreplace(std::string_view bytes);
 std::string utf8_backslashreplace(std::span<const std::uint8_t> bytes);
 
 // A JSON string value made safe from evidence bytes.
-inline Json json_text(std::string_view bytes) { return Json(utf8_backslashreplace(bytes)); }
+inline Json json_text(std::string_view bytes) {
+  return Json(utf8_backslashreplace(bytes));
+}
 
 // json.dump(indent=4, ensure_ascii=True) byte for byte.
 std::string dump_mvt_json(const Json& value);

@@ -1,11 +1,11 @@
 #include "core/log.hpp"
 
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
-
-#include <fmt/core.h>
 
 namespace lumiere {
 
@@ -53,8 +53,7 @@ void Logger::log(LogLevel level, std::string_view name, std::string_view message
     // Python logging's default asctime: "2026-11-28 15:04:05,123" in local time.
     const auto now = std::chrono::system_clock::now();
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm local{};
     localtime_r(&seconds, &local);
     char stamp[32];
@@ -63,9 +62,8 @@ void Logger::log(LogLevel level, std::string_view name, std::string_view message
                message);
     std::fflush(file_);
   }
-  const bool alert = level == LogLevel::kAlertInfo || level == LogLevel::kAlertLow ||
-                     level == LogLevel::kAlertMedium || level == LogLevel::kAlertHigh ||
-                     level == LogLevel::kAlertCritical;
+  const bool alert = level == LogLevel::kAlertInfo || level == LogLevel::kAlertLow || level == LogLevel::kAlertMedium ||
+                     level == LogLevel::kAlertHigh || level == LogLevel::kAlertCritical;
   // Alerts reach the console through the end-of-run summary; as log lines only with -v.
   if (level >= console_level_ && (!alert || console_level_ == LogLevel::kDebug)) {
     fmt::print(stderr, "{:<8} [{}] {}\n", log_level_name(level), name, message);

@@ -13,8 +13,18 @@
 
 namespace lumiere {
 
-enum class LogLevel { kDebug, kInfo, kAlertInfo, kWarning, kAlertLow, kError, kAlertMedium, kAlertHigh,
-                      kCritical, kAlertCritical };
+enum class LogLevel {
+  kDebug,
+  kInfo,
+  kAlertInfo,
+  kWarning,
+  kAlertLow,
+  kError,
+  kAlertMedium,
+  kAlertHigh,
+  kCritical,
+  kAlertCritical
+};
 
 // MVT's level names in command.log: DEBUG, INFO, WARNING, LOW, ERROR, MEDIUM, HIGH, CRITICAL.
 const char* log_level_name(LogLevel level) noexcept;

@@ -8,8 +8,7 @@ namespace lumiere {
 namespace {
 
 std::int64_t unix_micros(const plist::Date& date) {
-  return static_cast<std::int64_t>(std::llround(date.mac_seconds * 1e6)) +
-         timeconv::kMacEpochOffsetSeconds * 1000000;
+  return static_cast<std::int64_t>(std::llround(date.mac_seconds * 1e6)) + timeconv::kMacEpochOffsetSeconds * 1000000;
 }
 
 }  // namespace

@@ -48,7 +48,9 @@ class Unexpected {
   E error_;
 };
 
-inline Unexpected<Error> unexpected(Error error) { return Unexpected<Error>(std::move(error)); }
+inline Unexpected<Error> unexpected(Error error) {
+  return Unexpected<Error>(std::move(error));
+}
 inline Unexpected<Error> unexpected(ErrorCode code, std::string message, std::string path = {}) {
   return Unexpected<Error>(Error{code, std::move(message), std::move(path)});
 }
@@ -63,18 +65,19 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  Result(const T& value) : data_(value) {}             // NOLINT(google-explicit-constructor)
-  Result(T&& value) : data_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
+  Result(const T& value) : data_(value) {}                              // NOLINT(google-explicit-constructor)
+  Result(T&& value) : data_(std::move(value)) {}                        // NOLINT(google-explicit-constructor)
   Result(Unexpected<Error> error) : data_(std::move(error).error()) {}  // NOLINT(google-explicit-constructor)
   // Unlike std::expected, an Error converts implicitly: forwarding another Result's error stays short.
   Result(Error error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   template <class U>
-    requires(std::is_constructible_v<T, U> && !std::is_same_v<std::remove_cvref_t<U>, T> &&
-             !std::is_same_v<std::remove_cvref_t<U>, Unexpected<Error>> &&
-             !std::is_same_v<std::remove_cvref_t<U>, Error> && !std::is_same_v<std::remove_cvref_t<U>, Result>)
-  // The constraint excludes Result itself, so copies and moves still use the implicit constructors.
-  // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
-  Result(U&& value) : data_(T(std::forward<U>(value))) {}
+  requires(std::is_constructible_v<T, U> && !std::is_same_v<std::remove_cvref_t<U>, T> &&
+           !std::is_same_v<std::remove_cvref_t<U>, Unexpected<Error>> &&
+           !std::is_same_v<std::remove_cvref_t<U>, Error> && !std::is_same_v<std::remove_cvref_t<U>, Result>)
+      // The constraint excludes Result itself, so copies and moves still use the implicit constructors.
+      // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      Result(U&& value)
+      : data_(T(std::forward<U>(value))) {}
 
   [[nodiscard]] bool has_value() const noexcept { return data_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }

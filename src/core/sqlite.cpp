@@ -30,13 +30,10 @@ std::string uri_escape(const std::string& path) {
 ErrorCode classify(int code) {
   switch (code & 0xFF) {
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return ErrorCode::kCorrupt;
+    case SQLITE_NOTADB: return ErrorCode::kCorrupt;
     case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
-      return ErrorCode::kIo;
-    default:
-      return ErrorCode::kParse;
+    case SQLITE_IOERR: return ErrorCode::kIo;
+    default: return ErrorCode::kParse;
   }
 }
 
@@ -255,7 +252,9 @@ Statement& Statement::bind_blob(int index, const std::vector<std::uint8_t>& blob
   return *this;
 }
 
-int Statement::column_count() const { return static_cast<int>(names_.size()); }
+int Statement::column_count() const {
+  return static_cast<int>(names_.size());
+}
 
 int Statement::index(std::string_view name) const {
   for (std::size_t i = 0; i < names_.size(); ++i) {
@@ -264,10 +263,18 @@ int Statement::index(std::string_view name) const {
   throw std::out_of_range("query did not select column " + std::string(name));
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-int Statement::type(int column) const { return sqlite3_column_type(stmt_, column); }
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+int Statement::type(int column) const {
+  return sqlite3_column_type(stmt_, column);
+}
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+double Statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 
 std::optional<std::int64_t> Statement::optional_integer(std::string_view name) const {
   const int column = index(name);

@@ -17,13 +17,14 @@ Result<PrivateTempDir> PrivateTempDir::create(const char* prefix) {
   std::vector<char> buffer(tmpl.begin(), tmpl.end());
   buffer.push_back('\0');
   if (mkdtemp(buffer.data()) == nullptr) {
-    return unexpected(ErrorCode::kIo, std::string("cannot create a temporary folder: ") + std::strerror(errno),
-                      tmpl);
+    return unexpected(ErrorCode::kIo, std::string("cannot create a temporary folder: ") + std::strerror(errno), tmpl);
   }
   return PrivateTempDir(std::filesystem::path(buffer.data()));
 }
 
-PrivateTempDir::~PrivateTempDir() { remove(); }
+PrivateTempDir::~PrivateTempDir() {
+  remove();
+}
 
 PrivateTempDir::PrivateTempDir(PrivateTempDir&& other) noexcept : path_(std::move(other.path_)) {
   other.path_.clear();

@@ -26,7 +26,7 @@ struct MatchedIndicator {
 
 struct Alert {
   AlertLevel level = AlertLevel::kInformational;
-  std::string module;      // slug of the module that raised it
+  std::string module;  // slug of the module that raised it
   std::string message;
   std::string event_time;  // iso, or "" (IOC hits usually have none)
   Json event;              // the record that matched

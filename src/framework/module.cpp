@@ -41,9 +41,13 @@ ModuleContext::ModuleContext(const ModuleDescriptor& descriptor, ModuleOutput& o
                              const ioc::IndicatorSet* indicators, const RunOptions& options)
     : descriptor_(descriptor), output_(output), logger_(logger), indicators_(indicators), options_(options) {}
 
-std::string ModuleContext::logger_name() const { return "lumiere." + std::string(descriptor_.id); }
+std::string ModuleContext::logger_name() const {
+  return "lumiere." + std::string(descriptor_.id);
+}
 
-const Json* ModuleContext::results_of(std::string_view slug) const { return lookup_ ? lookup_(slug) : nullptr; }
+const Json* ModuleContext::results_of(std::string_view slug) const {
+  return lookup_ ? lookup_(slug) : nullptr;
+}
 
 namespace {
 LogLevel alert_log_level(AlertLevel level) {
@@ -82,8 +86,8 @@ void ModuleContext::alert(AlertLevel level, const ioc::Match& match, std::string
 }
 
 void ModuleContext::timeline(std::string timestamp, std::string event, std::string data) {
-  output_.timeline.push_back(TimelineEntry{std::move(timestamp), std::string(descriptor_.mvt_class),
-                                           std::move(event), std::move(data)});
+  output_.timeline.push_back(
+      TimelineEntry{std::move(timestamp), std::string(descriptor_.mvt_class), std::move(event), std::move(data)});
 }
 
 void ModuleContext::warn(WarningKind kind, std::string path, std::string message) {
@@ -91,6 +95,8 @@ void ModuleContext::warn(WarningKind kind, std::string path, std::string message
   output_.warnings.push_back(Warning{kind, std::string(descriptor_.slug), std::move(path), std::move(message)});
 }
 
-void ModuleContext::url(UrlRecord record) { output_.urls.push_back(std::move(record)); }
+void ModuleContext::url(UrlRecord record) {
+  output_.urls.push_back(std::move(record));
+}
 
 }  // namespace lumiere

@@ -67,6 +67,9 @@ struct ModuleOutput {
 
 struct RunOptions {
   bool fast = false;
+  // Set only with --resolve-short-urls: modules that check links expand shortened ones through it.
+  // nullptr (the default) keeps the run offline; shortened links are then reported as not expanded.
+  const ioc::ShortUrlResolver* short_url_resolver = nullptr;
 };
 
 class ModuleContext {
@@ -145,7 +148,8 @@ class RecordModule : public Module {
     if (!stored.is_array()) return unexpected(ErrorCode::kParse, "stored results are not a JSON list");
     for (const Json& item : stored) {
       std::optional<Record> record = from_json(item);
-      if (!record) return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");
+      if (!record)
+        return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");
       check(ctx, *record, item);
     }
     return {};

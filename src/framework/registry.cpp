@@ -15,7 +15,9 @@ constexpr std::array kRegistry{
 
 }  // namespace
 
-std::span<const RegistryEntry> module_registry() { return kRegistry; }
+std::span<const RegistryEntry> module_registry() {
+  return kRegistry;
+}
 
 const RegistryEntry* find_module(std::span<const RegistryEntry> registry, std::string_view name) {
   for (const auto& entry : registry) {

@@ -1,13 +1,13 @@
 #include "framework/runner.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <exception>
 #include <fstream>
 #include <queue>
 #include <set>
 #include <tuple>
-
-#include <fmt/core.h>
 
 namespace lumiere {
 namespace {
@@ -89,9 +89,8 @@ Result<std::vector<const RegistryEntry*>> plan_modules(std::span<const RegistryE
     for (const auto dep : candidates[i]->descriptor().dependencies) {
       const auto j = index_of(dep);
       if (!j || !selected[*j]) {
-        return unexpected(ErrorCode::kInvalidArgument,
-                          fmt::format("module \"{}\" depends on unknown module \"{}\"",
-                                      candidates[i]->descriptor().slug, dep));
+        return unexpected(ErrorCode::kInvalidArgument, fmt::format("module \"{}\" depends on unknown module \"{}\"",
+                                                                   candidates[i]->descriptor().slug, dep));
       }
       dependents[*j].push_back(i);
       ++pending[i];
@@ -119,7 +118,8 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
                                            std::span<RunObserver* const> observers) {
   std::vector<ModuleRun> runs;
   runs.reserve(plan.size());
-  const ioc::IndicatorSet* indicators = (env.indicators != nullptr && !env.indicators->empty()) ? env.indicators : nullptr;
+  const ioc::IndicatorSet* indicators =
+      (env.indicators != nullptr && !env.indicators->empty()) ? env.indicators : nullptr;
   for (std::size_t index = 0; index < plan.size(); ++index) {
     const ModuleDescriptor& descriptor = plan[index]->descriptor();
     for (auto* observer : observers) observer->module_started(descriptor, index, plan.size());
@@ -149,8 +149,8 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
       run.output.status_detail = failure->describe();
       const WarningKind kind = warning_for(run.output.status);
       if (kind == WarningKind::kMissing) {
-        env.logger->info(logger, fmt::format("There might be no data to extract by module {}: {}",
-                                             descriptor.mvt_class, failure->describe()));
+        env.logger->info(logger, fmt::format("There might be no data to extract by module {}: {}", descriptor.mvt_class,
+                                             failure->describe()));
         run.output.warnings.push_back(Warning{kind, std::string(descriptor.slug), failure->path, failure->message});
       } else {
         ctx.warn(kind, failure->path,
@@ -172,10 +172,12 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
 RecheckSummary recheck_stored_results(std::span<const RegistryEntry> registry, std::span<const SourceKind> sources,
                                       const std::filesystem::path& folder, const RunEnvironment& env) {
   RecheckSummary summary;
-  const ioc::IndicatorSet* indicators = (env.indicators != nullptr && !env.indicators->empty()) ? env.indicators : nullptr;
+  const ioc::IndicatorSet* indicators =
+      (env.indicators != nullptr && !env.indicators->empty()) ? env.indicators : nullptr;
   for (const auto& entry : registry) {
     const ModuleDescriptor& descriptor = entry.descriptor();
-    const bool applies = std::any_of(sources.begin(), sources.end(), [&](SourceKind k) { return descriptor.applies_to(k); });
+    const bool applies =
+        std::any_of(sources.begin(), sources.end(), [&](SourceKind k) { return descriptor.applies_to(k); });
     if (!applies) continue;
     const std::string name = std::string(descriptor.slug) + ".json";
     std::error_code ec;

@@ -44,8 +44,8 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
                                            std::span<RunObserver* const> observers);
 
 struct RecheckSummary {
-  std::vector<ModuleRun> runs;          // modules whose stored results were found and re-checked
-  std::vector<std::string> skipped;     // "<slug>.json: why"
+  std::vector<ModuleRun> runs;       // modules whose stored results were found and re-checked
+  std::vector<std::string> skipped;  // "<slug>.json: why"
 };
 
 // check-iocs: for every module of `registry` applying to one of `sources` whose `<slug>.json` is in `folder`,

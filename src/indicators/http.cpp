@@ -11,8 +11,8 @@ namespace {
 
 // curl_global_init is not thread-safe; a function-local static runs it exactly once.
 void ensure_curl_initialised() {
-  static const bool initialised = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
-  (void)initialised;
+  static const bool kInitialised = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  (void)kInitialised;
 }
 
 struct CurlDeleter {
@@ -21,8 +21,8 @@ struct CurlDeleter {
 using CurlHandle = std::unique_ptr<CURL, CurlDeleter>;
 
 struct BodySink {
-  std::string* body;
-  std::size_t limit;
+  std::string* body = nullptr;
+  std::size_t limit = 0;
   bool overflow = false;
 };
 

@@ -12,10 +12,10 @@ namespace lumiere::ioc {
 
 struct HttpRequest {
   std::string url;
-  bool head = false;              // HEAD instead of GET
+  bool head = false;  // HEAD instead of GET
   bool follow_redirects = false;
   std::chrono::milliseconds timeout{15000};
-  std::size_t max_body = 256U * 1024U * 1024U;  // a larger download is refused (kLimitExceeded)
+  std::size_t max_body = std::size_t{256} * 1024 * 1024;  // a larger download is refused (kLimitExceeded)
 };
 
 struct HttpResponse {

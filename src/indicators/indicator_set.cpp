@@ -23,7 +23,9 @@ std::string lowercase(std::string_view text) {
   return out;
 }
 
-std::uint32_t find(const ValueIndex& index, std::string_view key) { return index.find(key); }
+std::uint32_t find(const ValueIndex& index, std::string_view key) {
+  return index.find(key);
+}
 
 std::string_view basename(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -121,7 +123,8 @@ IndicatorSet IndicatorSetBuilder::build() && {
       case Kind::kIpv6: add(impl.exact_hosts, value, i); break;
       case Kind::kProcess:
         add(impl.processes, value, i);
-        if (value.size() > kTruncatedProcessLength) add(impl.process_prefixes, value.substr(0, kTruncatedProcessLength), i);
+        if (value.size() > kTruncatedProcessLength)
+          add(impl.process_prefixes, value.substr(0, kTruncatedProcessLength), i);
         break;
       case Kind::kEmail: add(impl.emails, lowercase(value), i); break;
       case Kind::kFileName: add(impl.file_names, value, i); break;
@@ -146,11 +149,21 @@ IndicatorSet::~IndicatorSet() = default;
 IndicatorSet::IndicatorSet(IndicatorSet&&) noexcept = default;
 IndicatorSet& IndicatorSet::operator=(IndicatorSet&&) noexcept = default;
 
-std::size_t IndicatorSet::size() const noexcept { return impl_ ? impl_->total : 0; }
-const std::vector<Collection>& IndicatorSet::collections() const noexcept { return impl_->collections; }
-const std::vector<FileReport>& IndicatorSet::file_reports() const noexcept { return impl_->reports; }
-const std::vector<Indicator>& IndicatorSet::indicators() const noexcept { return impl_->indicators; }
-std::size_t IndicatorSet::count(Kind kind) const noexcept { return impl_->per_kind[static_cast<std::size_t>(kind)]; }
+std::size_t IndicatorSet::size() const noexcept {
+  return impl_ ? impl_->total : 0;
+}
+const std::vector<Collection>& IndicatorSet::collections() const noexcept {
+  return impl_->collections;
+}
+const std::vector<FileReport>& IndicatorSet::file_reports() const noexcept {
+  return impl_->reports;
+}
+const std::vector<Indicator>& IndicatorSet::indicators() const noexcept {
+  return impl_->indicators;
+}
+std::size_t IndicatorSet::count(Kind kind) const noexcept {
+  return impl_->per_kind[static_cast<std::size_t>(kind)];
+}
 
 std::vector<std::string> IndicatorSet::files() const {
   std::vector<std::string> out;
@@ -215,8 +228,8 @@ static std::optional<Match> match_host(const IndicatorSet::Impl& impl, const Hos
   const Indicator& indicator = impl.indicators[best];
   // MVT strips "www." before comparing, so "www.evil.com" is "the" domain evil.com, not a sub-domain.
   const bool same = indicator.value == name || indicator.value == strip_www(name);
-  return url_match(indicator, same ? "Found a known suspicious domain" : "Found a sub-domain with a suspicious top level",
-                   shown);
+  return url_match(indicator,
+                   same ? "Found a known suspicious domain" : "Found a sub-domain with a suspicious top level", shown);
 }
 
 std::optional<Match> IndicatorSet::match_url(std::string_view url) const {
@@ -277,8 +290,7 @@ std::optional<Match> IndicatorSet::match_process(std::string_view process) const
   const std::string_view name = basename(process);
   if (name.empty()) return std::nullopt;
   const std::uint32_t exact = find(impl_->processes, name);
-  const std::uint32_t truncated =
-      name.size() == kTruncatedProcessLength ? find(impl_->process_prefixes, name) : kNone;
+  const std::uint32_t truncated = name.size() == kTruncatedProcessLength ? find(impl_->process_prefixes, name) : kNone;
   if (exact == kNone && truncated == kNone) return std::nullopt;
   if (exact <= truncated) {
     return simple_match(impl_->indicators[exact], "Found a known suspicious process name ", process);

@@ -44,7 +44,7 @@ const char* stix_key_name(Kind kind) noexcept;
 inline constexpr std::size_t kKindCount = 15;
 
 struct Indicator {
-  std::string value;            // normalised value
+  std::string value;  // normalised value
   Kind kind = Kind::kDomain;
   std::string collection;       // collection (malware/report) name
   std::string stix2_file_name;  // basename of the STIX2 file
@@ -70,14 +70,15 @@ struct FileReport {
   std::string path;
   std::size_t indicators = 0;
   std::vector<std::pair<Kind, std::size_t>> per_kind;
-  std::size_t unsupported = 0;         // patterns of kinds we do not handle (x509, registry, yara, ...)
-  std::size_t compound_and = 0;        // AND patterns, skipped
-  std::vector<std::string> problems;   // human-readable, each naming the position
-  std::optional<Error> error;          // the file as a whole could not be read/parsed
+  std::size_t unsupported = 0;        // patterns of kinds we do not handle (x509, registry, yara, ...)
+  std::size_t compound_and = 0;       // AND patterns, skipped
+  std::vector<std::string> problems;  // human-readable, each naming the position
+  std::optional<Error> error;         // the file as a whole could not be read/parsed
   // Added by the indicator engine:
-  std::size_t duplicates = 0;          // values already present in the same collection (ignored, as MVT)
-  std::size_t invalid_patterns = 0;    // patterns that do not parse (also listed in problems)
-  std::vector<std::pair<std::string, std::size_t>> unsupported_by_kind;  // "pattern_type yara", "x509-certificate:hashes.sha256"...
+  std::size_t duplicates = 0;        // values already present in the same collection (ignored, as MVT)
+  std::size_t invalid_patterns = 0;  // patterns that do not parse (also listed in problems)
+  std::vector<std::pair<std::string, std::size_t>>
+      unsupported_by_kind;  // "pattern_type yara", "x509-certificate:hashes.sha256"...
 };
 
 class ShortUrlResolver;  // resolver.hpp

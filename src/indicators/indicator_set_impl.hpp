@@ -37,7 +37,7 @@ struct IndicatorSet::Impl {
   ValueIndex sha1;
   ValueIndex sha256;
   ValueIndex cert_hashes;
-  ValueIndex app_ids;            // lowercased
+  ValueIndex app_ids;             // lowercased
   ValueIndex android_properties;  // lowercased
 };
 

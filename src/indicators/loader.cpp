@@ -13,7 +13,7 @@
 namespace lumiere::ioc {
 namespace {
 
-constexpr std::size_t kSniffBytes = 64 * 1024;
+constexpr std::size_t kSniffBytes = std::size_t{64} * 1024;
 
 std::string lowercase_extension(const std::filesystem::path& file) {
   std::string ext = file.extension().string();
@@ -32,8 +32,8 @@ std::filesystem::path home_dir() {
 void scan_folder(const std::filesystem::path& folder, std::vector<std::filesystem::path>& out) {
   std::vector<std::filesystem::path> found;
   std::error_code ec;
-  std::filesystem::recursive_directory_iterator it(
-      folder, std::filesystem::directory_options::skip_permission_denied, ec);
+  std::filesystem::recursive_directory_iterator it(folder, std::filesystem::directory_options::skip_permission_denied,
+                                                   ec);
   for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     std::error_code type_error;
     if (it->is_regular_file(type_error) && is_stix2_candidate(it->path())) found.push_back(it->path());
@@ -61,7 +61,9 @@ std::filesystem::path user_data_dir() {
   return home_dir() / ".local" / "share" / "lumiere";
 }
 
-std::filesystem::path user_indicators_dir() { return user_data_dir() / "indicators"; }
+std::filesystem::path user_indicators_dir() {
+  return user_data_dir() / "indicators";
+}
 
 bool is_stix2_candidate(const std::filesystem::path& file) {
   const std::string ext = lowercase_extension(file);
@@ -105,6 +107,8 @@ std::vector<std::filesystem::path> indicator_files(const IndicatorSources& sourc
   return files;
 }
 
-IndicatorSet load_indicators(const IndicatorSources& sources) { return load_stix2_files(indicator_files(sources)); }
+IndicatorSet load_indicators(const IndicatorSources& sources) {
+  return load_stix2_files(indicator_files(sources));
+}
 
 }  // namespace lumiere::ioc

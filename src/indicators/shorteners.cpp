@@ -16,7 +16,8 @@ asm(".pushsection .rodata\n"
     ".balign 16\n"
     ".type lumiere_url_shorteners_begin, @object\n"
     "lumiere_url_shorteners_begin:\n"
-    ".incbin \"" LUMIERE_SOURCE_DIR "/data/url_shorteners.txt\"\n"
+    ".incbin \"" LUMIERE_SOURCE_DIR
+    "/data/url_shorteners.txt\"\n"
     "lumiere_url_shorteners_end:\n"
     ".byte 0\n"
     ".popsection\n");
@@ -78,6 +79,8 @@ bool is_shortened(std::string_view url) {
   return true;
 }
 
-std::size_t shortener_count() { return shortener_hosts().size(); }
+std::size_t shortener_count() {
+  return shortener_hosts().size();
+}
 
 }  // namespace lumiere::ioc

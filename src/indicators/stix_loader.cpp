@@ -1,11 +1,10 @@
 #include "indicators/stix_loader.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -118,8 +117,8 @@ class StixSaxHandler final : public nlohmann::json_sax<nlohmann::json> {
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." -> keep the text
     // after the bracketed id; the position is reported separately, computed from the byte offset.
     if (const auto close = error_message.find("] "); close != std::string::npos) error_message.erase(0, close + 2);
-    if (const auto colon = error_message.find(": "); colon != std::string::npos &&
-                                                       error_message.starts_with("parse error at ")) {
+    if (const auto colon = error_message.find(": ");
+        colon != std::string::npos && error_message.starts_with("parse error at ")) {
       error_message.erase(0, colon + 2);
     }
     return false;
@@ -429,15 +428,13 @@ std::string normalise_indicator_value(Kind kind, std::string_view value, std::st
       if (problem) *problem = "\"" + std::string(value) + "\" is not a valid IP address; it can never match";
       return std::string(value);
     }
-    case Kind::kEmail:
-      return lowercase(value);
+    case Kind::kEmail: return lowercase(value);
     case Kind::kFilePath: {
       std::string path(value);
       while (path.size() > 1 && path.back() == '/') path.pop_back();
       return path;
     }
-    default:
-      return std::string(value);
+    default: return std::string(value);
   }
 }
 

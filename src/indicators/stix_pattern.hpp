@@ -13,7 +13,19 @@
 
 namespace lumiere::ioc::stix {
 
-enum class Op { kEqual, kNotEqual, kGreater, kLess, kGreaterEqual, kLessEqual, kIn, kLike, kMatches, kIsSubset, kIsSuperset };
+enum class Op {
+  kEqual,
+  kNotEqual,
+  kGreater,
+  kLess,
+  kGreaterEqual,
+  kLessEqual,
+  kIn,
+  kLike,
+  kMatches,
+  kIsSubset,
+  kIsSuperset
+};
 
 struct Comparison {
   std::string object_type;  // "domain-name", "file", ...

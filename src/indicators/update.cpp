@@ -59,7 +59,8 @@ Result<IndexParse> parse_index(std::string_view yaml_text) {
     std::size_t position = 0;
     for (const YAML::Node& item : root["indicators"]) {
       ++position;
-      const std::string where = "entry " + std::to_string(position) + " (line " + std::to_string(item.Mark().line + 1) + ")";
+      const std::string where =
+          "entry " + std::to_string(position) + " (line " + std::to_string(item.Mark().line + 1) + ")";
       if (!item.IsMap()) {
         out.problems.push_back(where + ": not a mapping");
         continue;
@@ -119,7 +120,9 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = mkstemp(name.data());
-  if (fd < 0) return unexpected(ErrorCode::kIo, std::string("cannot create temporary file: ") + std::strerror(errno), folder.string());
+  if (fd < 0)
+    return unexpected(ErrorCode::kIo, std::string("cannot create temporary file: ") + std::strerror(errno),
+                      folder.string());
   const std::string temp(name.data());
   const auto fail = [&](const char* what) {
     const std::string reason = std::string(what) + ": " + std::strerror(errno);
@@ -173,8 +176,8 @@ UpdateReport update_indicators(const UpdateOptions& options) {
     return report;
   }
   if (index->status != 200) {
-    report.index_error = Error{ErrorCode::kNetwork, "index download failed: HTTP status " + std::to_string(index->status),
-                               options.index_url};
+    report.index_error = Error{
+        ErrorCode::kNetwork, "index download failed: HTTP status " + std::to_string(index->status), options.index_url};
     return report;
   }
   auto parsed = parse_index(index->body);
@@ -204,8 +207,8 @@ UpdateReport update_indicators(const UpdateOptions& options) {
       // An error page served with status 200 must not replace a good copy: check it parses as STIX2.
       const ParsedFile check = parse_stix2_text(response->body, outcome.file.string());
       if (check.report.error) {
-        outcome.error = Error{ErrorCode::kParse, "downloaded file is not valid STIX2: " + check.report.error->message,
-                              entry.url};
+        outcome.error =
+            Error{ErrorCode::kParse, "downloaded file is not valid STIX2: " + check.report.error->message, entry.url};
       } else if (auto written = write_file_atomically(outcome.file, response->body); !written) {
         outcome.error = written.error();
       } else {

@@ -1,10 +1,9 @@
 #include "output/console.hpp"
 
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <algorithm>
-
-#include <fmt/core.h>
 
 namespace lumiere::output {
 
@@ -30,8 +29,7 @@ std::string verdict_line(const AlertCounts& counts) {
     case Verdict::kNeedsReview:
       return fmt::format("ITEMS THAT NEED EXPERT REVIEW: {} MEDIUM alert(s), no HIGH or CRITICAL alert.",
                          counts.at(AlertLevel::kMedium));
-    case Verdict::kNoSign:
-      break;
+    case Verdict::kNoSign: break;
   }
   return "NO SIGN of the spyware that the loaded indicators describe.";
 }

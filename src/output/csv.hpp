@@ -1,9 +1,9 @@
 // CSV in Python's csv dialect as MVT configures it: QUOTE_ALL, '"' doubled, '\' escaped as "\\", CRLF.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
-#include <initializer_list>
 
 namespace lumiere::output {
 

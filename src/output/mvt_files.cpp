@@ -33,8 +33,8 @@ Json alert_to_json(const Alert& alert) {
   j["event"] = alert.event;
   if (alert.matched_indicator) {
     const auto& m = *alert.matched_indicator;
-    j["matched_indicator"] = Json{{"value", m.value}, {"type", m.type}, {"name", m.name},
-                                  {"stix2_file_name", m.stix2_file_name}};
+    j["matched_indicator"] =
+        Json{{"value", m.value}, {"type", m.type}, {"name", m.name}, {"stix2_file_name", m.stix2_file_name}};
   } else {
     j["matched_indicator"] = nullptr;
   }
@@ -51,7 +51,8 @@ std::string timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_t
     return std::tie(a->timestamp, a->module, a->event, a->data) < std::tie(b->timestamp, b->module, b->event, b->data);
   });
   std::string out;
-  append_csv_row(out, {device_local_time ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"});
+  append_csv_row(out,
+                 {device_local_time ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"});
   for (const auto* row : rows) append_csv_row(out, {row->timestamp, row->module, row->event, row->data});
   return out;
 }

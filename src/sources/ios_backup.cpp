@@ -1,11 +1,11 @@
 #include "sources/ios_backup.hpp"
 
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
-
-#include <fmt/core.h>
 
 #include "core/hash.hpp"
 
@@ -52,7 +52,9 @@ std::string like_pattern(std::string_view relative_path) {
 
 }  // namespace
 
-std::string BackupFile::provenance() const { return domain + "/" + relative_path; }
+std::string BackupFile::provenance() const {
+  return domain + "/" + relative_path;
+}
 
 Result<IosBackup> IosBackup::open(const fs::path& path) {
   std::error_code ec;

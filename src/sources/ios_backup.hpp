@@ -19,7 +19,7 @@ struct BackupFile {
   std::string file_id;
   std::string domain;
   std::string relative_path;
-  std::int64_t flags = 0;  // 1 file, 2 directory, 4 symlink
+  std::int64_t flags = 0;              // 1 file, 2 directory, 4 symlink
   std::vector<std::uint8_t> metadata;  // the Manifest.db `file` blob (NSKeyedArchiver MBFile)
 
   // "<domain>/<relativePath>": where the record came from, as an analyst names it.

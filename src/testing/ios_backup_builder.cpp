@@ -66,7 +66,8 @@ plist::Dict default_info_plist() {
       {"GUID", "4C1F3E2A9B7D4E6F8A0B1C2D3E4F5A6B"},
       {"ICCID", "8941000000000000000"},
       {"IMEI", "356700000000000"},
-      {"Installed Applications", plist::Array{"com.apple.mobilesafari", "net.whatsapp.WhatsApp", "com.google.chrome.ios"}},
+      {"Installed Applications",
+       plist::Array{"com.apple.mobilesafari", "net.whatsapp.WhatsApp", "com.google.chrome.ios"}},
       {"Last Backup Date", plist::Date{678000000.0}},
       {"MEID", "35670000000000"},
       {"Phone Number", "+41 79 000 00 00"},
@@ -141,18 +142,12 @@ Result<void> IosBackupBuilder::write() const {
   if (!fs::is_empty(root_, ec)) return unexpected(ErrorCode::kInvalidArgument, "folder is not empty", root_.string());
 
   if (auto ok = write_plist(root_ / "Info.plist", plist::Value(info_), plist::Format::kXml); !ok) return ok;
-  const plist::Dict lockdown{{"BuildVersion", "19F77"},
-                             {"DeviceName", "Alex's iPhone"},
-                             {"ProductType", "iPhone13,2"},
-                             {"ProductVersion", "15.5"},
-                             {"SerialNumber", "F2LZX0000000"},
-                             {"UniqueDeviceID", "00008101-000A1B2C3D4E001E"}};
-  const plist::Dict manifest_plist{{"Applications", plist::Dict{}},
-                                   {"Date", plist::Date{678000000.0}},
-                                   {"IsEncrypted", encrypted_},
-                                   {"Lockdown", lockdown},
-                                   {"SystemDomainsVersion", "24.0"},
-                                   {"Version", "10.0"},
+  const plist::Dict lockdown{{"BuildVersion", "19F77"},        {"DeviceName", "Alex's iPhone"},
+                             {"ProductType", "iPhone13,2"},    {"ProductVersion", "15.5"},
+                             {"SerialNumber", "F2LZX0000000"}, {"UniqueDeviceID", "00008101-000A1B2C3D4E001E"}};
+  const plist::Dict manifest_plist{{"Applications", plist::Dict{}},  {"Date", plist::Date{678000000.0}},
+                                   {"IsEncrypted", encrypted_},      {"Lockdown", lockdown},
+                                   {"SystemDomainsVersion", "24.0"}, {"Version", "10.0"},
                                    {"WasPasscodeSet", true}};
   if (auto ok = write_plist(root_ / "Manifest.plist", plist::Value(manifest_plist), plist::Format::kBinary); !ok) {
     return ok;
@@ -177,12 +172,14 @@ Result<void> IosBackupBuilder::write() const {
       !ok) {
     return ok;
   }
-  auto insert = db->prepare("INSERT INTO Files (fileID, domain, relativePath, flags, file) VALUES (?1, ?2, ?3, ?4, ?5)");
+  auto insert =
+      db->prepare("INSERT INTO Files (fileID, domain, relativePath, flags, file) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert) return std::move(insert).error();
   for (const auto& entry : entries_) {
     const std::string id = sources::IosBackup::file_id(entry.domain, entry.relative_path);
     const auto size = entry.content ? static_cast<std::int64_t>(entry.content->size()) : 0;
-    const plist::Bytes blob = entry.raw_blob ? *entry.raw_blob : mbfile_blob(entry.relative_path, size, entry.meta, entry.flags);
+    const plist::Bytes blob =
+        entry.raw_blob ? *entry.raw_blob : mbfile_blob(entry.relative_path, size, entry.meta, entry.flags);
     insert->bind(1, id).bind(2, entry.domain).bind(3, entry.relative_path).bind(4, entry.flags).bind_blob(5, blob);
     if (auto step = insert->step(); !step) return std::move(step).error();
     if (auto reset = insert->reset(); !reset) return reset;

@@ -15,7 +15,7 @@
 namespace lumiere::testing {
 
 struct FileMeta {
-  std::int64_t birth = 1657000000;         // Unix seconds
+  std::int64_t birth = 1657000000;  // Unix seconds
   std::int64_t last_modified = 1657000000;
   std::int64_t last_status_change = 1657000000;
   std::int64_t mode = 0100644;

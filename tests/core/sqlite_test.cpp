@@ -1,8 +1,9 @@
 // Evidence databases are opened without changing a byte: immutable without WAL; with a WAL sidecar the
 // committed rows in it are seen, and nothing is written into or next to the evidence.
+#include "core/sqlite.hpp"
+
 #include <gtest/gtest.h>
 
-#include "core/sqlite.hpp"
 #include "support/test_support.hpp"
 
 namespace lumiere {
@@ -15,11 +16,12 @@ void make_wal_database(const fs::path& scratch, const fs::path& evidence_dir) {
   const fs::path live = scratch / "live.db";
   auto writer = sqlite::Database::create(live);
   ASSERT_TRUE(writer);
-  ASSERT_TRUE(writer->exec("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
-                           "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT);"
-                           "INSERT INTO message (text) VALUES ('checkpointed row');"
-                           "PRAGMA wal_checkpoint(TRUNCATE);"
-                           "INSERT INTO message (text) VALUES ('only in the WAL: https://weather4free.com/x');"));
+  ASSERT_TRUE(
+      writer->exec("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
+                   "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT);"
+                   "INSERT INTO message (text) VALUES ('checkpointed row');"
+                   "PRAGMA wal_checkpoint(TRUNCATE);"
+                   "INSERT INTO message (text) VALUES ('only in the WAL: https://weather4free.com/x');"));
   fs::create_directories(evidence_dir);
   fs::copy_file(live, evidence_dir / "sms.db");
   fs::copy_file(scratch / "live.db-wal", evidence_dir / "sms.db-wal");
@@ -58,8 +60,9 @@ TEST(Sqlite, ImmutableOpenWithoutWal) {
   {
     auto db = sqlite::Database::create(evidence / "a.db");
     ASSERT_TRUE(db);
-    ASSERT_TRUE(db->exec("CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT); "
-                         "INSERT INTO message (text) VALUES ('hello');"));
+    ASSERT_TRUE(
+        db->exec("CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT); "
+                 "INSERT INTO message (text) VALUES ('hello');"));
   }
   const auto before = test::hash_tree(evidence.path());
   auto db = sqlite::Database::open_evidence(evidence / "a.db", "a.db");
@@ -101,8 +104,9 @@ TEST(Sqlite, MissingCorruptAndDirectory) {
 TEST(Sqlite, OpenImageFromMemory) {
   auto scratch = sqlite::Database::create(":memory:");
   ASSERT_TRUE(scratch);
-  ASSERT_TRUE(scratch->exec("CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT);"
-                            "INSERT INTO message (text) VALUES ('from memory');"));
+  ASSERT_TRUE(
+      scratch->exec("CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT);"
+                    "INSERT INTO message (text) VALUES ('from memory');"));
   auto image = scratch->serialize();
   ASSERT_TRUE(image);
   auto db = sqlite::Database::open_image(std::move(*image), "Manifest.db");

@@ -66,7 +66,8 @@ std::string normalise(const std::string& name, std::string text, const fs::path&
     text.replace(pos, temp_path.size(), "<TMP>");
   }
   const std::string binary = test::lumiere_binary().string();
-  for (std::size_t pos = 0; (pos = text.find(binary, pos)) != std::string::npos;) text.replace(pos, binary.size(), "lumiere");
+  for (std::size_t pos = 0; (pos = text.find(binary, pos)) != std::string::npos;)
+    text.replace(pos, binary.size(), "lumiere");
   for (const std::string& shared :
        {test::shared_iocs_dir().string(), fs::weakly_canonical(test::shared_iocs_dir()).string()}) {
     for (std::size_t pos = 0; (pos = text.find(shared, pos)) != std::string::npos;) {
@@ -121,9 +122,9 @@ TEST(CheckBackup, WritesMvtFilesAndLeavesEvidenceUntouched) {
   std::vector<std::string> produced;
   for (const auto& entry : fs::directory_iterator(out)) produced.push_back(entry.path().filename().string());
   std::sort(produced.begin(), produced.end());
-  EXPECT_EQ(produced, (std::vector<std::string>{"alerts.json", "alerts_timeline.csv", "backup_info.json",
-                                                "command.log", "info.json", "manifest.json",
-                                                "manifest_detected.json", "timeline.csv"}));
+  EXPECT_EQ(produced,
+            (std::vector<std::string>{"alerts.json", "alerts_timeline.csv", "backup_info.json", "command.log",
+                                      "info.json", "manifest.json", "manifest_detected.json", "timeline.csv"}));
   for (const auto& name : produced) {
     const std::string actual = normalise(name, test::read_file(out / name), temp.path());
     if (update) {
@@ -142,9 +143,9 @@ TEST(CheckIocs, RecheckStoredResultsWithNewIndicatorsWritesNothing) {
   build_wal_backup(backup, temp.path());
   std::string console;
   // First run: no indicators at all (an old case), so no alert.
-  ASSERT_EQ(test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " +
-                                  test::lumiere_binary().string() + " ios check-backup -o '" + out.string() + "' '" +
-                                  backup.string() + "'",
+  ASSERT_EQ(test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() +
+                                  "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " ios check-backup -o '" +
+                                  out.string() + "' '" + backup.string() + "'",
                               &console),
             0)
       << console;
@@ -152,10 +153,10 @@ TEST(CheckIocs, RecheckStoredResultsWithNewIndicatorsWritesNothing) {
   const auto before = test::hash_tree(out);
 
   const std::string iocs = (test::shared_iocs_dir() / kPegasus).string();
-  const int code = test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() + "' " +
-                                         test::lumiere_binary().string() + " ios check-iocs -i '" + iocs + "' '" +
-                                         out.string() + "'",
-                                     &console);
+  const int code =
+      test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() + "' " + test::lumiere_binary().string() +
+                            " ios check-iocs -i '" + iocs + "' '" + out.string() + "'",
+                        &console);
   EXPECT_EQ(code, 1) << console;
   EXPECT_NE(console.find("The check of the results produced 2 detections!"), std::string::npos) << console;
   EXPECT_NE(console.find("roleaccountd.plist"), std::string::npos) << console;
@@ -197,10 +198,10 @@ TEST(CheckBackup, OutputInsideEvidenceIsRefused) {
   ASSERT_TRUE(builder.write());
   const auto before = test::hash_tree(temp / "backup");
   std::string console;
-  const int code = test::run_command(test::lumiere_binary().string() + " ios check-backup -o '" +
-                                         (temp / "backup" / "results").string() + "' '" +
-                                         (temp / "backup").string() + "'",
-                                     &console);
+  const int code =
+      test::run_command(test::lumiere_binary().string() + " ios check-backup -o '" +
+                            (temp / "backup" / "results").string() + "' '" + (temp / "backup").string() + "'",
+                        &console);
   EXPECT_EQ(code, 2) << console;
   EXPECT_EQ(test::hash_tree(temp / "backup"), before);
 }

@@ -1,10 +1,11 @@
 // The module registry: unique ids and slugs, a description, a fixture folder with the four required kinds of
 // case (hit, clean, missing, malformed) for every module.
+#include "framework/registry.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "framework/registry.hpp"
 #include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
 
@@ -31,8 +32,8 @@ TEST(Registry, EveryModuleHasFixtures) {
   for (const auto& entry : module_registry()) {
     const auto& d = entry.descriptor();
     const auto cases = test::fixture_cases(std::string(d.id));
-    EXPECT_GE(cases.size(), 4U) << "module " << d.id << " needs hit, clean, missing and malformed cases in tests/fixtures/"
-                                << d.id;
+    EXPECT_GE(cases.size(), 4U) << "module " << d.id
+                                << " needs hit, clean, missing and malformed cases in tests/fixtures/" << d.id;
     for (const auto& c : cases) {
       EXPECT_TRUE(c.spec.contains("description")) << c.directory << " has no description of what it imitates";
     }

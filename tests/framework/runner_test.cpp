@@ -1,12 +1,13 @@
 // The module runner isolates modules: an exception or a corrupt database in one becomes a warning naming
 // the module and the file, and the others still run. Plus MVT's ordering and -m rules (spec §3.0).
+#include "framework/runner.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
 #include "core/sqlite.hpp"
 #include "framework/registry.hpp"
-#include "framework/runner.hpp"
 #include "support/test_support.hpp"
 
 namespace lumiere {

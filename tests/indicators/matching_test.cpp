@@ -212,8 +212,7 @@ TEST_F(Matching, EmailsAreCaseInsensitive) {
 TEST_F(Matching, FileNamesAndPathsByComponent) {
   const auto name = set().match_file_name("libhooker.dylib");
   ASSERT_TRUE(name);
-  EXPECT_EQ(name->message,
-            "Found a known suspicious file name \"libhooker.dylib\" matching indicators from \"First\"");
+  EXPECT_EQ(name->message, "Found a known suspicious file name \"libhooker.dylib\" matching indicators from \"First\"");
   EXPECT_FALSE(set().match_file_name("LIBHOOKER.dylib").has_value());
   EXPECT_TRUE(set().match_file_path("/usr/lib/libhooker.dylib").has_value());
 
@@ -273,7 +272,8 @@ TEST_F(Matching, AppCertificatesArePooled) {
             "Found a known suspicious app certfificate with hash \"aabbccddeeff00112233445566778899aabbccdd\" "
             "matching indicators from \"First\"");
   EXPECT_STREQ(mvt_type_name(sha1->indicator->kind), "app_cert_hashes");
-  EXPECT_TRUE(set().match_app_cert_hash("1111111111111111111111111111111111111111111111111111111111111111").has_value());
+  EXPECT_TRUE(
+      set().match_app_cert_hash("1111111111111111111111111111111111111111111111111111111111111111").has_value());
   EXPECT_FALSE(set().match_app_cert_hash("d41d8cd98f00b204e9800998ecf8427e").has_value());
 }
 

@@ -3,9 +3,9 @@
 #include "indicators/stix_loader.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "indicators/loader.hpp"
 #include "indicators/stix_fixtures.hpp"
@@ -38,16 +38,23 @@ struct IndependentCount {
 };
 
 IndependentCount count_independently(const fs::path& file) {
-  static const std::map<std::string, std::string> kKinds = {
-      {"domain-name:value", "domain-name:value"}, {"ipv4-addr:value", "ipv4-addr:value"},
-      {"ipv6-addr:value", "ipv6-addr:value"},     {"url:value", "url:value"},
-      {"process:name", "process:name"},           {"email-addr:value", "email-addr:value"},
-      {"file:name", "file:name"},                 {"file:path", "file:path"},
-      {"file:hashes.md5", "file:hashes.md5"},     {"file:hashes.sha1", "file:hashes.sha1"},
-      {"file:hashes.sha256", "file:hashes.sha256"}, {"app:cert.md5", "app:cert"},
-      {"app:cert.sha1", "app:cert"},              {"app:cert.sha256", "app:cert"},
-      {"app:id", "app:id"},                       {"configuration-profile:id", "configuration-profile:id"},
-      {"android-property:name", "android-property:name"}};
+  static const std::map<std::string, std::string> kKinds = {{"domain-name:value", "domain-name:value"},
+                                                            {"ipv4-addr:value", "ipv4-addr:value"},
+                                                            {"ipv6-addr:value", "ipv6-addr:value"},
+                                                            {"url:value", "url:value"},
+                                                            {"process:name", "process:name"},
+                                                            {"email-addr:value", "email-addr:value"},
+                                                            {"file:name", "file:name"},
+                                                            {"file:path", "file:path"},
+                                                            {"file:hashes.md5", "file:hashes.md5"},
+                                                            {"file:hashes.sha1", "file:hashes.sha1"},
+                                                            {"file:hashes.sha256", "file:hashes.sha256"},
+                                                            {"app:cert.md5", "app:cert"},
+                                                            {"app:cert.sha1", "app:cert"},
+                                                            {"app:cert.sha256", "app:cert"},
+                                                            {"app:id", "app:id"},
+                                                            {"configuration-profile:id", "configuration-profile:id"},
+                                                            {"android-property:name", "android-property:name"}};
   IndependentCount count;
   const auto document = nlohmann::json::parse(test::read_file(file));
   for (const auto& object : document.at("objects")) {
@@ -119,7 +126,8 @@ TEST(StixLoader, EverySharedFileLoadsWithIndependentlyCountedKinds) {
 }
 
 TEST(StixLoader, PegasusCountsMatchTheReadme) {
-  const ParsedFile parsed = parse_stix2_file(shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2");
+  const ParsedFile parsed =
+      parse_stix2_file(shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2");
   ASSERT_FALSE(parsed.report.error.has_value());
   const auto counts = engine_counts(parsed.report);
   EXPECT_EQ(counts.at("domain-name:value"), 1438U);
@@ -166,7 +174,9 @@ TEST(StixLoader, TalosCompoundAndEscapedPatternsAreHandledOrReported) {
   // STIX 2.0 without pattern_type, report object as the collection.
   ASSERT_FALSE(yoro.collections.empty());
   const bool has_url_with_equals = std::any_of(yoro.indicators.begin(), yoro.indicators.end(), [](const Indicator& i) {
-    return i.kind == Kind::kUrl && i.value == "https://api.telegram.org/bot5885840251:AAG8HoCjrI1QANXkA4oqnJ60lgPP7w86Clg/sendMessage?chat_id=5683385422";
+    return i.kind == Kind::kUrl && i.value ==
+                                       "https://api.telegram.org/bot5885840251:AAG8HoCjrI1QANXkA4oqnJ60lgPP7w86Clg/"
+                                       "sendMessage?chat_id=5683385422";
   });
   EXPECT_TRUE(has_url_with_equals);
 
@@ -177,7 +187,8 @@ TEST(StixLoader, TalosCompoundAndEscapedPatternsAreHandledOrReported) {
   EXPECT_TRUE(std::any_of(unsupported.begin(), unsupported.end(),
                           [](const auto& p) { return p.first == "windows-registry-key:key"; }));
 
-  const ParsedFile arid = parse_stix2_file(shared_iocs_dir() / "cisco-talos-IOCs/2023/10/arid-viper-mobile-spyware.json");
+  const ParsedFile arid =
+      parse_stix2_file(shared_iocs_dir() / "cisco-talos-IOCs/2023/10/arid-viper-mobile-spyware.json");
   const bool escaped = std::any_of(arid.indicators.begin(), arid.indicators.end(), [](const Indicator& i) {
     return i.value == R"(https://orin-weimann.com/abc/Update\%20Services.apk)";
   });
@@ -203,7 +214,7 @@ TEST(StixLoader, ReportsAndRelationshipsChooseTheCollection) {
   std::map<std::string, std::string> collection_of;
   for (const auto& indicator : parsed.indicators) collection_of[indicator.value] = indicator.collection;
   EXPECT_EQ(collection_of["one.com"], "Beta");
-  EXPECT_EQ(collection_of["two.com"], "Report R");            // a report wins over a relationship
+  EXPECT_EQ(collection_of["two.com"], "Report R");              // a report wins over a relationship
   EXPECT_EQ(collection_of["three.com"], "Default collection");  // malware -> indicator direction ignored
   EXPECT_EQ(collection_of["four.com"], "Default collection");
   ASSERT_EQ(parsed.collections.size(), 4U);
@@ -235,12 +246,14 @@ TEST(StixLoader, BareObjectListAndNormalisationAndDedup) {
   ASSERT_FALSE(parsed.report.error.has_value());
   std::vector<std::string> values;
   for (const auto& indicator : parsed.indicators) values.push_back(indicator.value);
-  EXPECT_EQ(values, (std::vector<std::string>{"evil.com", "bad@example.org", "BackupAgent", "xn--bcher-kva.de", "it's"}));
+  EXPECT_EQ(values,
+            (std::vector<std::string>{"evil.com", "bad@example.org", "BackupAgent", "xn--bcher-kva.de", "it's"}));
   EXPECT_EQ(parsed.report.duplicates, 1U);
 }
 
 TEST(StixLoader, MalformedJsonNamesFileAndPosition) {
-  const ParsedFile parsed = parse_stix2_text("{\n  \"type\": \"bundle\",\n  \"objects\": [ {\"type\": } ]\n}", "/d/broken.stix2");
+  const ParsedFile parsed =
+      parse_stix2_text("{\n  \"type\": \"bundle\",\n  \"objects\": [ {\"type\": } ]\n}", "/d/broken.stix2");
   ASSERT_TRUE(parsed.report.error.has_value());
   EXPECT_EQ(parsed.report.error->code, ErrorCode::kParse);
   EXPECT_EQ(parsed.report.error->path, "/d/broken.stix2");

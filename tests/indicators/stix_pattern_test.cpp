@@ -54,7 +54,8 @@ TEST(StixPattern, HashKeysAreNormalised) {
 }
 
 TEST(StixPattern, OrGivesOneAlternativePerComparison) {
-  const Pattern inside = parse_ok("[domain-name:value = 'a.com' OR domain-name:value = 'b.com' OR url:value='http://c/']");
+  const Pattern inside =
+      parse_ok("[domain-name:value = 'a.com' OR domain-name:value = 'b.com' OR url:value='http://c/']");
   ASSERT_EQ(inside.alternatives.size(), 3U);
   EXPECT_EQ(inside.alternatives[1][0].value, "b.com");
   EXPECT_EQ(inside.alternatives[2][0].object_type, "url");
@@ -64,8 +65,8 @@ TEST(StixPattern, OrGivesOneAlternativePerComparison) {
 }
 
 TEST(StixPattern, AndGivesCompoundAlternatives) {
-  const Pattern p = parse_ok(
-      "[network-traffic:src_ref.type = 'ipv4-addr' AND network-traffic:src_ref.value = '162.33.177.195']");
+  const Pattern p =
+      parse_ok("[network-traffic:src_ref.type = 'ipv4-addr' AND network-traffic:src_ref.value = '162.33.177.195']");
   ASSERT_EQ(p.alternatives.size(), 1U);
   EXPECT_EQ(p.alternatives[0].size(), 2U);
   // (a OR b) AND c = (a AND c) OR (b AND c)
@@ -95,9 +96,9 @@ TEST(StixPattern, OperatorsLiteralsAndQualifiers) {
 }
 
 TEST(StixPattern, MalformedPatternsAreErrorsWithOffsets) {
-  for (const char* text : {"", "domain-name:value='x'", "[domain-name:value='x'", "[domain-name:value='x]",
-                           "[domain-name value='x']", "[domain-name:value 'x']", "[domain-name:value='x'] junk",
-                           "[:value='x']", "[a:b='x' OR]", "['x'='y']"}) {
+  for (const char* text :
+       {"", "domain-name:value='x'", "[domain-name:value='x'", "[domain-name:value='x]", "[domain-name value='x']",
+        "[domain-name:value 'x']", "[domain-name:value='x'] junk", "[:value='x']", "[a:b='x' OR]", "['x'='y']"}) {
     auto parsed = parse_pattern(text);
     ASSERT_FALSE(parsed.has_value()) << text;
     EXPECT_NE(parsed.error().message.find("offset"), std::string::npos) << parsed.error().message;

@@ -59,7 +59,8 @@ TEST(UpdateIndex, ParsesGithubAndDownloadUrlEntries) {
   ASSERT_EQ(parsed->entries.size(), 3U);
   EXPECT_EQ(parsed->entries[0].url,
             "https://raw.githubusercontent.com/AmnestyTech/investigations/master/2021-07-18_nso/pegasus.stix2");
-  EXPECT_EQ(parsed->entries[1].url, "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/candiru/candiru.stix2");
+  EXPECT_EQ(parsed->entries[1].url,
+            "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/candiru/candiru.stix2");
   EXPECT_EQ(parsed->entries[2].url, "https://example.org/x.stix2");
   ASSERT_EQ(parsed->problems.size(), 2U);
   EXPECT_NE(parsed->problems[0].find("Broken"), std::string::npos);
@@ -79,7 +80,8 @@ TEST(UpdateIndex, TheRealIndexParses) {
 }
 
 TEST(UpdateNaming, FollowsMvt) {
-  EXPECT_EQ(download_file_name("https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/2022-06-23_rcs_lab/rcs.stix2"),
+  EXPECT_EQ(download_file_name(
+                "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/2022-06-23_rcs_lab/rcs.stix2"),
             "raw.githubusercontent.com_mvt-project_mvt-indicators_main_2022-06-23_rcs_lab_rcs.stix2");
   // lstrip strips characters, not a prefix: MVT's name for this URL loses the "st" of "stalkerware".
   EXPECT_EQ(download_file_name("https://stalkerware.example/x.stix2"), "alkerware.example_x.stix2");
@@ -154,7 +156,6 @@ TEST_F(UpdateEndToEnd, DownloadsKeepsPreviousCopiesAndStamps) {
   ASSERT_TRUE(second.downloads[0].error.has_value());
   EXPECT_EQ(test::read_file(pegasus),
             test::read_file(test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2"));
-
 }
 
 TEST_F(UpdateEndToEnd, IndexFailureIsReported) {
@@ -187,7 +188,8 @@ TEST_F(UpdateEndToEnd, CliUpdateListAndCheck) {
     return std::make_pair(exit_code, out);
   };
 
-  const auto [update_code, update_out] = run({"iocs", "update", "--index", server_->url("/index.yaml"), "--timeout", "10"});
+  const auto [update_code, update_out] =
+      run({"iocs", "update", "--index", server_->url("/index.yaml"), "--timeout", "10"});
   EXPECT_EQ(update_code, 2) << update_out;  // two entries failed
   EXPECT_NE(update_out.find("FAILED Missing"), std::string::npos) << update_out;
   EXPECT_NE(update_out.find("Downloaded 2 of 4"), std::string::npos) << update_out;
@@ -210,8 +212,8 @@ TEST_F(UpdateEndToEnd, CliUpdateListAndCheck) {
   const auto [good_code, good_out] = run({"iocs", "check", talos});
   EXPECT_EQ(good_code, 0) << good_out;
   EXPECT_NE(good_out.find("compound AND patterns (skipped): 19"), std::string::npos) << good_out;
-  const auto [bad_code, bad_out] = run({"iocs", "check", talos, (files / "broken.stix2").string(),
-                                        (files / "bad_pattern.stix2").string()});
+  const auto [bad_code, bad_out] =
+      run({"iocs", "check", talos, (files / "broken.stix2").string(), (files / "bad_pattern.stix2").string()});
   EXPECT_EQ(bad_code, 1);
   EXPECT_NE(bad_out.find("broken.stix2: ERROR: invalid JSON at line 1, column 14"), std::string::npos) << bad_out;
   EXPECT_NE(bad_out.find("indicator--t-0"), std::string::npos) << bad_out;
@@ -222,7 +224,8 @@ TEST(Sources, PathsEnvironmentAndUserDataAreCumulativeAndDeduplicated) {
   test::write_file(root / "data" / "lumiere" / "indicators" / "auto.stix2",
                    test::stix_bundle("Auto", {"[process:name='autoproc']"}, "u"));
   test::write_file(root / "env" / "e.stix2", test::stix_bundle("Env", {"[process:name='envproc']"}, "e"));
-  test::write_file(root / "given" / "nested" / "g.stix2", test::stix_bundle("Given", {"[process:name='givenproc']"}, "g"));
+  test::write_file(root / "given" / "nested" / "g.stix2",
+                   test::stix_bundle("Given", {"[process:name='givenproc']"}, "g"));
   test::write_file(root / "given" / "misp.json", R"({"Event": {"Attribute": []}})");
   test::write_file(root / "given" / "notes.txt", "not an ioc file");
   test::write_file(root / "explicit.txt", test::stix_bundle("Explicit", {"[process:name='explicitproc']"}, "x"));

@@ -91,7 +91,8 @@ TEST(Links, UnicodeWhitespaceEndsALink) {
 }
 
 TEST(Links, HostileInput) {
-  EXPECT_EQ(extract_links(std::string_view("https://a\0b c", 13)), (std::vector<std::string>{std::string("https://a\0b", 11)}));
+  EXPECT_EQ(extract_links(std::string_view("https://a\0b c", 13)),
+            (std::vector<std::string>{std::string("https://a\0b", 11)}));
   EXPECT_EQ(extract_links("https://\xff\xfe\xc2"), (std::vector<std::string>{"https://\xff\xfe\xc2"}));
   // 8 MiB of "http" fragments: linear time, no regex backtracking.
   std::string big;

@@ -16,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fixtures_root() { return tests_dir() / "fixtures"; }
+fs::path fixtures_root() {
+  return tests_dir() / "fixtures";
+}
 
 plist::Value plist_from_json(const Json& j) {
   if (j.is_string()) return j.get<std::string>();
@@ -113,7 +115,8 @@ void build_backup_from_spec(const FixtureCase& fixture, const fs::path& root) {
 
 std::vector<fs::path> case_indicator_files(const FixtureCase& fixture, const fs::path& scratch) {
   std::vector<fs::path> files;
-  for (const auto& rel : fixture.spec.value("iocs", Json::array())) files.push_back(shared_iocs_dir() / rel.get<std::string>());
+  for (const auto& rel : fixture.spec.value("iocs", Json::array()))
+    files.push_back(shared_iocs_dir() / rel.get<std::string>());
   if (fixture.spec.contains("iocs_inline")) {
     const fs::path inline_file = scratch / "inline.stix2";
     write_file(inline_file, fixture.spec["iocs_inline"].dump());

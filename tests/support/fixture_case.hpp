@@ -28,7 +28,8 @@ void build_backup_from_spec(const FixtureCase& fixture, const std::filesystem::p
 
 // Indicator files named by spec["iocs"] (paths relative to ../shared/iocs) and spec["iocs_inline"] (written
 // to `scratch`).
-std::vector<std::filesystem::path> case_indicator_files(const FixtureCase& fixture, const std::filesystem::path& scratch);
+std::vector<std::filesystem::path> case_indicator_files(const FixtureCase& fixture,
+                                                        const std::filesystem::path& scratch);
 
 // Runs the case's module on its evidence and returns the canonical output:
 // {"status", "results", "alerts", "warnings", "timeline"} or {"open_error"}.

@@ -30,9 +30,15 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-std::filesystem::path shared_iocs_dir() { return std::filesystem::path(LUMIERE_SHARED_DIR) / "iocs"; }
-std::filesystem::path tests_dir() { return std::filesystem::path(LUMIERE_TESTS_DIR); }
-std::filesystem::path lumiere_binary() { return std::filesystem::path(LUMIERE_BINARY); }
+std::filesystem::path shared_iocs_dir() {
+  return std::filesystem::path(LUMIERE_SHARED_DIR) / "iocs";
+}
+std::filesystem::path tests_dir() {
+  return std::filesystem::path(LUMIERE_TESTS_DIR);
+}
+std::filesystem::path lumiere_binary() {
+  return std::filesystem::path(LUMIERE_BINARY);
+}
 
 std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -12,11 +12,24 @@
 namespace lumiere::modules::ios {
 namespace {
 
-constexpr std::array<std::string_view, 18> kFields{
-    "Build Version", "Device Name",    "Display Name",      "GUID",          "ICCID",
-    "IMEI",          "MEID",           "Installed Applications", "Last Backup Date", "Phone Number",
-    "Product Name",  "Product Type",   "Product Version",   "Serial Number", "Target Identifier",
-    "Target Type",   "Unique Identifier", "iTunes Version"};
+constexpr std::array<std::string_view, 18> kFields{"Build Version",
+                                                   "Device Name",
+                                                   "Display Name",
+                                                   "GUID",
+                                                   "ICCID",
+                                                   "IMEI",
+                                                   "MEID",
+                                                   "Installed Applications",
+                                                   "Last Backup Date",
+                                                   "Phone Number",
+                                                   "Product Name",
+                                                   "Product Type",
+                                                   "Product Version",
+                                                   "Serial Number",
+                                                   "Target Identifier",
+                                                   "Target Type",
+                                                   "Unique Identifier",
+                                                   "iTunes Version"};
 
 class BackupInfo final : public Module {
  public:
@@ -66,6 +79,8 @@ const ModuleDescriptor& backup_info_descriptor() {
   return kDescriptor;
 }
 
-std::unique_ptr<Module> make_backup_info() { return std::make_unique<BackupInfo>(); }
+std::unique_ptr<Module> make_backup_info() {
+  return std::make_unique<BackupInfo>();
+}
 
 }  // namespace lumiere::modules::ios

@@ -3,10 +3,10 @@
 // Unix seconds, Mode, UserID, Size). Reference: libimobiledevice idevicebackup2, spec §3.1 Manifest.
 #include "modules/ios/manifest.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/core.h>
 
 #include "core/nskeyed.hpp"
 #include "core/time.hpp"
@@ -62,7 +62,8 @@ class Manifest final : public RecordModule<ManifestRecord> {
     auto db = backup->manifest();
     if (!db) return std::move(db).error();
     auto records = parse_manifest(**db);
-    if (records) ctx.log().info(ctx.logger_name(), fmt::format("Found {} file entries in Manifest.db", records->size()));
+    if (records)
+      ctx.log().info(ctx.logger_name(), fmt::format("Found {} file entries in Manifest.db", records->size()));
     return records;
   }
 
@@ -112,11 +113,11 @@ class Manifest final : public RecordModule<ManifestRecord> {
       const auto host = part.empty() ? std::nullopt : ioc::extract_host(part);
       if (host && host->type == ioc::HostType::kDomain && ioc::looks_like_domain(host->name)) {
         if (auto match = iocs->match_url(part)) {
-          ctx.alert(AlertLevel::kHigh,
-                    fmt::format("Found mention of domain \"{}\" in a backup file with path: {}",
-                                match->indicator != nullptr ? match->indicator->value : std::string(part),
-                                r.relative_path),
-                    "", json, provenance, &*match);
+          ctx.alert(
+              AlertLevel::kHigh,
+              fmt::format("Found mention of domain \"{}\" in a backup file with path: {}",
+                          match->indicator != nullptr ? match->indicator->value : std::string(part), r.relative_path),
+              "", json, provenance, &*match);
         }
       }
       start = end + 1;
@@ -182,8 +183,9 @@ const ModuleDescriptor& manifest_descriptor() {
       .id = "ios.manifest",
       .slug = "manifest",
       .mvt_class = "Manifest",
-      .description = "Every file listed in the backup's Manifest.db, with its MACB times; checks paths and "
-                     "domain names in file names against indicators",
+      .description =
+          "Every file listed in the backup's Manifest.db, with its MACB times; checks paths and "
+          "domain names in file names against indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "", .relative_path = "Manifest.db", .fs_glob = ""}},
       .timestamp_fields = {"created", "modified", "status_changed"},
@@ -193,6 +195,8 @@ const ModuleDescriptor& manifest_descriptor() {
   return kDescriptor;
 }
 
-std::unique_ptr<Module> make_manifest() { return std::make_unique<Manifest>(); }
+std::unique_ptr<Module> make_manifest() {
+  return std::make_unique<Manifest>();
+}
 
 }  // namespace lumiere::modules::ios
