@@ -22,9 +22,10 @@ asm(".pushsection .rodata\n"
     ".byte 0\n"
     ".popsection\n");
 
+// Symbols defined by the .incbin block above; their names are the assembler's, not ours.
 extern "C" {
-extern const char lumiere_url_shorteners_begin[];
-extern const char lumiere_url_shorteners_end[];
+extern const char lumiere_url_shorteners_begin[];  // NOLINT(readability-identifier-naming)
+extern const char lumiere_url_shorteners_end[];    // NOLINT(readability-identifier-naming)
 }
 
 namespace lumiere::ioc {
@@ -33,7 +34,7 @@ namespace {
 using HostSet = std::unordered_set<std::string_view>;
 
 const HostSet& shortener_hosts() {
-  static const HostSet hosts = [] {
+  static const HostSet kHosts = [] {
     HostSet out;
     const std::string_view text(lumiere_url_shorteners_begin,
                                 static_cast<std::size_t>(lumiere_url_shorteners_end - lumiere_url_shorteners_begin));
@@ -50,7 +51,7 @@ const HostSet& shortener_hosts() {
     }
     return out;
   }();
-  return hosts;
+  return kHosts;
 }
 
 std::string_view url_path(std::string_view url) {

@@ -120,9 +120,10 @@ Result<void> write_file_atomically(const std::filesystem::path& target, std::str
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = mkstemp(name.data());
-  if (fd < 0)
+  if (fd < 0) {
     return unexpected(ErrorCode::kIo, std::string("cannot create temporary file: ") + std::strerror(errno),
                       folder.string());
+  }
   const std::string temp(name.data());
   const auto fail = [&](const char* what) {
     const std::string reason = std::string(what) + ": " + std::strerror(errno);

@@ -63,8 +63,8 @@ struct PslDeleter {
 // The newest list available: the Debian `publicsuffix` package's file when present, else libpsl's built-in
 // copy. Loaded once, never modified afterwards, so concurrent queries are safe.
 const psl_ctx_t* public_suffix_list() {
-  static const std::unique_ptr<psl_ctx_t, PslDeleter> latest(psl_latest(nullptr));
-  return latest ? latest.get() : psl_builtin();
+  static const std::unique_ptr<psl_ctx_t, PslDeleter> kLatest(psl_latest(nullptr));
+  return kLatest ? kLatest.get() : psl_builtin();
 }
 
 // WHATWG URL rule: a host whose last label is numeric is an IPv4 address in one of inet_aton's forms
