@@ -1,6 +1,5 @@
 #include "support/test_support.hpp"
 
-#include <openssl/evp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "core/hash.hpp"
 
 namespace lumiere::test {
 
@@ -53,20 +54,6 @@ void write_file(const std::filesystem::path& file, const std::string& content) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-namespace {
-std::string sha256_hex(const std::string& data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  std::ostringstream out;
-  for (unsigned int i = 0; i < length; ++i) {
-    static constexpr const char* kHex = "0123456789abcdef";
-    out << kHex[digest[i] >> 4U] << kHex[digest[i] & 0xFU];
-  }
-  return out.str();
-}
-}  // namespace
-
 std::map<std::string, std::string> hash_tree(const std::filesystem::path& root) {
   std::map<std::string, std::string> result;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
@@ -74,7 +61,7 @@ std::map<std::string, std::string> hash_tree(const std::filesystem::path& root) 
     if (entry.is_symlink()) {
       result[rel] = "symlink:" + std::filesystem::read_symlink(entry.path()).string();
     } else if (entry.is_regular_file()) {
-      result[rel] = sha256_hex(read_file(entry.path()));
+      result[rel] = hash::sha256_hex(read_file(entry.path()));
     } else if (entry.is_directory()) {
       result[rel] = "dir";
     }
