@@ -127,6 +127,11 @@ Result<Database> Database::create(const std::filesystem::path& file) {
   return open_uri("file:" + uri_escape(file.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, file.string());
 }
 
+Result<Database> Database::create_memory(std::string display_path) {
+  return open_uri("file:lumiere-memory?mode=memory", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                  std::move(display_path));
+}
+
 Error Database::error(std::string_view what) const {
   const int code = sqlite3_extended_errcode(db_);
   return Error{classify(code), std::string(what) + ": " + sqlite3_errmsg(db_), display_path_};
@@ -249,6 +254,16 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind_blob(int index, const std::vector<std::uint8_t>& blob) {
   sqlite3_bind_blob64(stmt_, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_real(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
   return *this;
 }
 

@@ -34,6 +34,8 @@ class Database {
   static Result<Database> open_image(std::vector<std::uint8_t> image, std::string display_path);
   // A new writable database file: fixture builders only, never evidence.
   static Result<Database> create(const std::filesystem::path& file);
+  // An empty writable database in memory (recovered copies, fixtures).
+  static Result<Database> create_memory(std::string display_path);
 
   [[nodiscard]] sqlite3* get() const { return db_; }
   [[nodiscard]] const std::string& display_path() const { return display_path_; }
@@ -72,6 +74,8 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bind_blob(int index, const std::vector<std::uint8_t>& blob);
+  Statement& bind_real(int index, double value);
+  Statement& bind_null(int index);
 
   [[nodiscard]] int column_count() const;
   // Index of a selected column by its name (as the SQL names it); throws std::out_of_range if the SQL

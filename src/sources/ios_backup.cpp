@@ -186,10 +186,7 @@ Result<plist::Value> IosBackup::read_plist(const BackupFile& file) const {
 Result<sqlite::Database> IosBackup::open_database(const BackupFile& file) const {
   const auto path = blob_path(file.file_id);
   if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
-  auto db = sqlite::Database::open_evidence(path, file.provenance());
-  if (!db) return db;
-  if (auto ok = db->probe(); !ok) return ok.error();
-  return db;
+  return sqlite::Database::open_evidence(path, file.provenance());
 }
 
 Result<plist::Value> IosBackup::read_root_plist(std::string_view name) const {

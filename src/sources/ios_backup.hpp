@@ -52,6 +52,7 @@ class IosBackup {
 
   [[nodiscard]] Result<std::vector<std::uint8_t>> read(const BackupFile& file) const;
   [[nodiscard]] Result<plist::Value> read_plist(const BackupFile& file) const;
+  // Opened read-only, not yet probed: a damaged file still opens so that its readable part can be salvaged.
   [[nodiscard]] Result<sqlite::Database> open_database(const BackupFile& file) const;
   // Root plists (Info.plist, Manifest.plist, Status.plist).
   [[nodiscard]] Result<plist::Value> read_root_plist(std::string_view name) const;
