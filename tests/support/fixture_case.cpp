@@ -20,6 +20,18 @@ fs::path fixtures_root() {
   return tests_dir() / "fixtures";
 }
 
+plist::Bytes hex_bytes(const std::string& hex);
+
+plist::Value plist_from_json(const Json& j);
+
+plist::Bytes binary_plist(const Json& j) {
+  auto bytes = plist::serialize(plist_from_json(j), plist::Format::kBinary);
+  if (!bytes) throw std::runtime_error("fixture plist: " + bytes.error().describe());
+  return *bytes;
+}
+
+// JSON → plist: {"$date": mac seconds} is a date, {"$data": "hex"} bytes, {"$uid": n} a UID,
+// {"$bplist": value} the bytes of that value as a binary plist (plists nested in plists).
 plist::Value plist_from_json(const Json& j) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_boolean()) return j.get<bool>();
@@ -32,6 +44,9 @@ plist::Value plist_from_json(const Json& j) {
   }
   if (j.is_object()) {
     if (j.contains("$date")) return plist::Date{j["$date"].get<double>()};
+    if (j.contains("$data")) return hex_bytes(j["$data"].get<std::string>());
+    if (j.contains("$uid")) return plist::Uid{j["$uid"].get<std::uint64_t>()};
+    if (j.contains("$bplist")) return binary_plist(j["$bplist"]);
     plist::Dict out;
     for (const auto& [key, item] : j.items()) out.emplace_back(key, plist_from_json(item));
     return out;
@@ -94,6 +109,14 @@ void build_backup_from_spec(const FixtureCase& fixture, const fs::path& root) {
     } else if (file.contains("sql")) {
       builder.add_sqlite(domain, path, read_file(fixture.directory / file["sql"].get<std::string>()),
                          meta_from_json(file));
+    } else if (file.contains("plist")) {
+      const auto format = file.value("format", "binary") == "xml" ? plist::Format::kXml : plist::Format::kBinary;
+      auto bytes = plist::serialize(plist_from_json(file["plist"]), format);
+      if (!bytes) throw std::runtime_error("fixture plist: " + bytes.error().describe());
+      builder.add_file(domain, path, std::string(bytes->begin(), bytes->end()), meta_from_json(file));
+    } else if (file.contains("content_hex")) {
+      const auto bytes = hex_bytes(file["content_hex"].get<std::string>());
+      builder.add_file(domain, path, std::string(bytes.begin(), bytes.end()), meta_from_json(file));
     } else if (file.contains("raw_metadata_hex")) {
       builder.add_raw_row(domain, path, hex_bytes(file["raw_metadata_hex"]));
     } else {
@@ -104,6 +127,22 @@ void build_backup_from_spec(const FixtureCase& fixture, const fs::path& root) {
   for (const auto& step : spec.value("after", Json::array())) {
     if (step.contains("delete")) fs::remove(root / step["delete"].get<std::string>());
     if (step.contains("write")) write_file(root / step["write"].get<std::string>(), step.value("content", ""));
+    if (step.contains("blob_of")) {
+      // Damage one backup file in place: {"blob_of": {"domain", "path"}, "truncate": bytes} keeps the first
+      // bytes; {"blob_of": ..., "overwrite_at": offset, "content_hex": "..."} overwrites bytes from offset.
+      const auto id = sources::IosBackup::file_id(step["blob_of"].at("domain").get<std::string>(),
+                                                  step["blob_of"].at("path").get<std::string>());
+      const fs::path blob = root / id.substr(0, 2) / id;
+      std::string data = read_file(blob);
+      if (step.contains("truncate")) data.resize(std::min(data.size(), step["truncate"].get<std::size_t>()));
+      if (step.contains("overwrite_at")) {
+        const auto bytes = hex_bytes(step.value("content_hex", ""));
+        const auto offset = step["overwrite_at"].get<std::size_t>();
+        if (data.size() < offset + bytes.size()) data.resize(offset + bytes.size());
+        std::copy(bytes.begin(), bytes.end(), data.begin() + static_cast<std::ptrdiff_t>(offset));
+      }
+      write_file(blob, data);
+    }
     if (step.contains("sql_into")) {
       // Replace a root file (Manifest.db) with a database built from a script.
       const auto image = testing::sqlite_from_script(read_file(fixture.directory / step["sql"].get<std::string>()));
@@ -176,6 +215,14 @@ Json run_fixture_case(const FixtureCase& fixture) {
   Json timeline = Json::array();
   for (const auto& t : out.timeline) timeline.push_back(Json::array({t.timestamp, t.module, t.event, t.data}));
   canonical["timeline"] = std::move(timeline);
+  if (!out.urls.empty()) {
+    Json urls = Json::array();
+    for (const auto& u : out.urls) {
+      urls.push_back(Json{{"url", u.url}, {"expanded_url", u.expanded_url ? Json(*u.expanded_url) : Json(nullptr)},
+                          {"timestamp", u.timestamp}, {"source", u.source}});
+    }
+    canonical["urls"] = std::move(urls);
+  }
   return canonical;
 }
 
