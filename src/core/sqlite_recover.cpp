@@ -87,8 +87,7 @@ Result<Recovered> recover_readable(const Database& source) {
   while (true) {
     auto row = schema_stmt->step();
     if (!row) {
-      return unexpected(ErrorCode::kCorrupt, "damaged beyond recovery: " + row.error().message,
-                        source.display_path());
+      return unexpected(ErrorCode::kCorrupt, "damaged beyond recovery: " + row.error().message, source.display_path());
     }
     if (!*row) break;
     tables.push_back({schema_stmt->text(0), schema_stmt->text(1)});

@@ -13,9 +13,9 @@
 namespace lumiere::sqlite {
 
 struct Recovered {
-  Database database;                // in memory, same display path as the source
-  std::size_t tables = 0;           // tables re-created
-  std::size_t rows = 0;             // rows copied
+  Database database;                 // in memory, same display path as the source
+  std::size_t tables = 0;            // tables re-created
+  std::size_t rows = 0;              // rows copied
   std::vector<std::string> damaged;  // "table: reason" for tables whose rows stopped early or could not be copied
 
   // One line for a warning: "recovered 3 tables, 120 rows; damaged: message (database disk image is malformed)".
