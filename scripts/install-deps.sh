@@ -8,6 +8,10 @@ packages=(
   libpsl-dev publicsuffix libidn2-dev libcurl4-openssl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
 )
+# `install-deps.sh --tests`: also what only the test suite needs (headless Chromium renders report.html).
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

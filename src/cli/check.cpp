@@ -2,16 +2,20 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <ctime>
 
 #include "cli/app.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
+#include "core/version.hpp"
 #include "framework/registry.hpp"
 #include "framework/runner.hpp"
 #include "indicators/loader.hpp"
 #include "indicators/resolver.hpp"
 #include "output/console.hpp"
+#include "output/html_report.hpp"
 #include "output/mvt_files.hpp"
 #include "sources/ios_backup.hpp"
 
@@ -108,6 +112,26 @@ int not_supported_yet(const std::string& what) {
   return kExitError;
 }
 
+output::HtmlReportInfo reader_report_info(const fs::path& evidence, std::string kind,
+                                          const std::vector<ModuleRun>& runs, const ioc::IndicatorSet& indicators) {
+  output::HtmlReportInfo info;
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(evidence, ec), ec);
+  info.evidence_name =
+      absolute.filename().empty() ? absolute.parent_path().filename().string() : absolute.filename().string();
+  info.evidence_kind = std::move(kind);
+  info.generated_at = timeconv::iso_from_unix_micros(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  info.version = kVersion;
+  info.indicator_count = indicators.size();
+  info.ioc_sets = output::ioc_sets_of(indicators);
+  for (const auto& run : runs) {
+    if (run.descriptor->slug == "backup_info") info.device = run.output.results;
+  }
+  return info;
+}
+
 int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, const std::string& command_line) {
   if (options.list_modules) {
     list_modules(SourceKind::kIosBackup);
@@ -192,6 +216,12 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
       info.hashes = hash_evidence(backup->root(), logger);
     }
     if (auto ok = writer->finish(*runs, info); !ok) {
+      fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+      exit_code = kExitError;
+    }
+    if (auto ok = output::write_reader_reports(writer->directory(), *runs,
+                                               reader_report_info(backup_path, "iOS backup", *runs, indicators));
+        !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       exit_code = kExitError;
     }

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "framework/module.hpp"
+#include "framework/runner.hpp"
+#include "indicators/indicator_set.hpp"
+#include "output/html_report.hpp"
 
 namespace lumiere::cli {
 
@@ -43,5 +46,9 @@ std::filesystem::path default_output_dir(const std::string& what);
 
 // "not supported yet" for a command whose capability is not built: a clear error and kExitError.
 int not_supported_yet(const std::string& what);
+
+// What report.html says about the run: the evidence's name (not its absolute path), device, indicator sets.
+output::HtmlReportInfo reader_report_info(const std::filesystem::path& evidence, std::string kind,
+                                          const std::vector<ModuleRun>& runs, const ioc::IndicatorSet& indicators);
 
 }  // namespace lumiere::cli

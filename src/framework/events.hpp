@@ -31,7 +31,8 @@ struct Alert {
   std::string event_time;  // iso, or "" (IOC hits usually have none)
   Json event;              // the record that matched
   std::optional<MatchedIndicator> matched_indicator;
-  std::string provenance;  // where the record came from, relative to the evidence
+  std::string provenance;             // where the record came from, relative to the evidence
+  std::optional<std::size_t> record;  // index of the record in the module's list of results, when known
 };
 
 struct TimelineEntry {
@@ -39,6 +40,9 @@ struct TimelineEntry {
   std::string module;     // MVT class name (timeline "Plugin" column)
   std::string event;
   std::string data;
+  // Index of the record (in the module's list of results) this row was made from, when known: Timesketch
+  // rows carry the record's fields.
+  std::optional<std::size_t> record;
 };
 
 enum class WarningKind {

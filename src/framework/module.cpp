@@ -72,6 +72,7 @@ void ModuleContext::alert(AlertLevel level, std::string message, std::string eve
   alert.event_time = std::move(event_time);
   alert.event = std::move(event);
   alert.provenance = std::move(provenance);
+  alert.record = record_index_;
   if (match != nullptr && match->indicator != nullptr) {
     const auto& ioc = *match->indicator;
     alert.matched_indicator =
@@ -86,8 +87,8 @@ void ModuleContext::alert(AlertLevel level, const ioc::Match& match, std::string
 }
 
 void ModuleContext::timeline(std::string timestamp, std::string event, std::string data) {
-  output_.timeline.push_back(
-      TimelineEntry{std::move(timestamp), std::string(descriptor_.mvt_class), std::move(event), std::move(data)});
+  output_.timeline.push_back(TimelineEntry{std::move(timestamp), std::string(descriptor_.mvt_class), std::move(event),
+                                           std::move(data), record_index_});
 }
 
 void ModuleContext::warn(WarningKind kind, std::string path, std::string message) {

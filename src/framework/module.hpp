@@ -100,6 +100,8 @@ class ModuleContext {
   void alert(AlertLevel level, const ioc::Match& match, std::string event_time, Json event,
              std::string provenance = {});
   void timeline(std::string timestamp, std::string event, std::string data);
+  // The record that the next timeline rows come from (RecordModule sets it).
+  void set_record_index(std::optional<std::size_t> index) { record_index_ = index; }
   void warn(WarningKind kind, std::string path, std::string message);
   void url(UrlRecord record);
   [[nodiscard]] ModuleOutput& output() { return output_; }
@@ -112,6 +114,7 @@ class ModuleContext {
   const RunOptions& options_;
   const sources::IosBackup* ios_backup_ = nullptr;
   ResultsLookup lookup_;
+  std::optional<std::size_t> record_index_;
 };
 
 class Module {
@@ -138,15 +141,24 @@ class RecordModule : public Module {
     if (!records) return std::move(records).error();
     Json results = Json::array();
     for (const Record& record : *records) results.push_back(to_json(record));
-    for (std::size_t i = 0; i < records->size(); ++i) check(ctx, (*records)[i], results[i]);
-    for (const Record& record : *records) timeline(ctx, record);
+    for (std::size_t i = 0; i < records->size(); ++i) {
+      ctx.set_record_index(i);
+      check(ctx, (*records)[i], results[i]);
+    }
+    for (std::size_t i = 0; i < records->size(); ++i) {
+      ctx.set_record_index(i);
+      timeline(ctx, (*records)[i]);
+    }
+    ctx.set_record_index(std::nullopt);
     if (!results.empty()) ctx.output().results = std::move(results);
     return {};
   }
 
   Result<void> recheck(ModuleContext& ctx, const Json& stored) final {
     if (!stored.is_array()) return unexpected(ErrorCode::kParse, "stored results are not a JSON list");
-    for (const Json& item : stored) {
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      const Json& item = stored[i];
+      ctx.set_record_index(i);
       std::optional<Record> record = from_json(item);
       if (!record)
         return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");

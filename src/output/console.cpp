@@ -34,6 +34,17 @@ std::string verdict_line(const AlertCounts& counts) {
   return "NO SIGN of the spyware that the loaded indicators describe.";
 }
 
+std::string_view verdict_advice(Verdict verdict) {
+  if (verdict == Verdict::kSpywareSigns) {
+    return "Only expert review can confirm an infection. Keep this output folder, avoid using the device for "
+           "sensitive matters, and contact Amnesty International's Security Lab or Access Now's Digital Security "
+           "Helpline (help@accessnow.org).";
+  }
+  return "No alert is not proof that the device is clean: indicators only describe known spyware, and some traces "
+         "are only in other kinds of acquisition. If you are at risk, seek expert help (Amnesty International's "
+         "Security Lab, Access Now's Digital Security Helpline).";
+}
+
 ConsoleProgress::ConsoleProgress(std::FILE* stream) : stream_(stream), tty_(isatty(fileno(stream)) != 0) {}
 
 void ConsoleProgress::module_started(const ModuleDescriptor& module, std::size_t index, std::size_t total) {
@@ -84,21 +95,7 @@ void print_summary(std::FILE* stream, const std::vector<ModuleRun>& runs, const 
                "Note: no indicators of compromise were loaded, so only the checks that need none ran. "
                "Load indicators with -i or `lumiere iocs update`.\n");
   }
-  switch (verdict_for(counts)) {
-    case Verdict::kSpywareSigns:
-      fmt::print(stream,
-                 "Only expert review can confirm an infection. Keep this output folder, avoid using the device for "
-                 "sensitive matters, and contact Amnesty International's Security Lab or Access Now's Digital "
-                 "Security Helpline (help@accessnow.org).\n");
-      break;
-    case Verdict::kNeedsReview:
-    case Verdict::kNoSign:
-      fmt::print(stream,
-                 "No alert is not proof that the device is clean: indicators only describe known spyware, and some "
-                 "traces are only in other kinds of acquisition. If you are at risk, seek expert help (Amnesty "
-                 "International's Security Lab, Access Now's Digital Security Helpline).\n");
-      break;
-  }
+  fmt::print(stream, "{}\n", verdict_advice(verdict_for(counts)));
   if (!context.output_directory.empty()) fmt::print(stream, "Results: {}\n", context.output_directory);
 }
 

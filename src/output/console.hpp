@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "framework/runner.hpp"
@@ -21,6 +22,8 @@ AlertCounts count_alerts(const std::vector<ModuleRun>& runs);
 Verdict verdict_for(const AlertCounts& counts);
 // One sentence, e.g. "Signs of known spyware found: 3 HIGH or CRITICAL alerts."
 std::string verdict_line(const AlertCounts& counts);
+// What to do next, with the honest caveat.
+std::string_view verdict_advice(Verdict verdict);
 
 class ConsoleProgress : public RunObserver {
  public:

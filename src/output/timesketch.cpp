@@ -1,0 +1,84 @@
+#include "output/timesketch.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "core/json.hpp"
+#include "core/time.hpp"
+
+namespace lumiere::output {
+namespace {
+
+// Timesketch's own fields: a record field with one of these names is kept under "record_<name>".
+constexpr std::array<std::string_view, 6> kReserved{"message",   "datetime", "timestamp_desc",
+                                                    "timestamp", "module",   "alert_level"};
+
+std::string iso8601(std::int64_t micros) {
+  // "YYYY-MM-DD HH:MM:SS.ffffff" → "YYYY-MM-DDTHH:MM:SS.ffffff+00:00"
+  std::string iso = timeconv::iso_from_unix_micros(micros);
+  if (iso.size() > 10 && iso[10] == ' ') iso[10] = 'T';
+  return iso + "+00:00";
+}
+
+struct Row {
+  std::int64_t micros;
+  const TimelineEntry* entry;
+  const ModuleRun* run;
+};
+
+}  // namespace
+
+JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs) {
+  JsonlTimeline out;
+  std::vector<Row> rows;
+  for (const auto& run : runs) {
+    for (const auto& entry : run.output.timeline) {
+      const auto micros = timeconv::parse_iso(entry.timestamp);
+      if (!micros) {
+        ++out.undated;
+        continue;
+      }
+      rows.push_back(Row{*micros, &entry, &run});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.micros, a.entry->module, a.entry->event, a.entry->data) <
+           std::tie(b.micros, b.entry->module, b.entry->event, b.entry->data);
+  });
+  for (const auto& row : rows) {
+    const TimelineEntry& entry = *row.entry;
+    Json line = Json::object();
+    line["message"] = json_text(entry.module + ": " + entry.data);
+    line["datetime"] = iso8601(row.micros);
+    line["timestamp_desc"] = json_text(entry.event);
+    line["timestamp"] = row.micros;
+    line["module"] = entry.module;
+    const auto& output = row.run->output;
+    if (entry.record) {
+      // The most severe alert raised on the same record.
+      std::optional<AlertLevel> level;
+      for (const auto& alert : output.alerts) {
+        if (alert.record == entry.record && (!level || alert.level > *level)) level = alert.level;
+      }
+      if (level) line["alert_level"] = to_string(*level);
+      if (output.results.is_array() && *entry.record < output.results.size()) {
+        const Json& record = output.results[*entry.record];
+        if (record.is_object()) {
+          for (const auto& [key, value] : record.items()) {
+            const bool reserved = std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
+            line[reserved ? "record_" + key : key] = value;
+          }
+        }
+      }
+    }
+    out.text += line.dump(-1, ' ', true, Json::error_handler_t::replace);
+    out.text += '\n';
+    ++out.rows;
+  }
+  return out;
+}
+
+}  // namespace lumiere::output

@@ -1,0 +1,22 @@
+// timeline.jsonl in Timesketch's JSONL import format: one JSON object per line with the required `message`,
+// `datetime` (ISO 8601 with zone) and `timestamp_desc`, plus the module, the alert level when the row's record
+// raised an alert, and the record's own fields.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "framework/runner.hpp"
+
+namespace lumiere::output {
+
+struct JsonlTimeline {
+  std::string text;  // the lines, each ending in '\n'
+  std::size_t rows = 0;
+  std::size_t undated = 0;  // timeline rows whose timestamp is not a date (left out: Timesketch needs one)
+};
+
+JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs);
+
+}  // namespace lumiere::output
