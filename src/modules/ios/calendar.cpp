@@ -18,14 +18,10 @@ namespace {
 Json column_json(const sqlite::Statement& stmt, std::string_view name) {
   const int column = stmt.index(name);
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return stmt.integer(column);
-    case SQLITE_FLOAT:
-      return stmt.real(column);
-    case SQLITE_NULL:
-      return nullptr;
-    default:
-      return json_text(stmt.text(column));
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_NULL: return nullptr;
+    default: return json_text(stmt.text(column));
   }
 }
 
@@ -157,17 +153,18 @@ Result<std::vector<CalendarRecord>> parse_calendar(const sqlite::Database& db) {
   for (const auto& field : kItemFields) {
     if (!select.empty()) select += ", ";
     const bool present = field.column == "ROWID" || item->has(field.column);
-    select += present ? fmt::format("CalendarItem.{} AS {}", field.column, field.key) : fmt::format("NULL AS {}", field.key);
+    select +=
+        present ? fmt::format("CalendarItem.{} AS {}", field.column, field.key) : fmt::format("NULL AS {}", field.key);
   }
   for (const auto& field : kParticipantFields) {
     select += join && participant->has(field.column) ? fmt::format(", Participant.{} AS {}", field.column, field.key)
                                                      : fmt::format(", NULL AS {}", field.key);
   }
-  const std::string sql =
-      join ? fmt::format("SELECT {} FROM CalendarItem LEFT JOIN Participant ON Participant.ROWID = "
-                         "CalendarItem.organizer_id ORDER BY CalendarItem.ROWID",
-                         select)
-           : fmt::format("SELECT {} FROM CalendarItem ORDER BY CalendarItem.ROWID", select);
+  const std::string sql = join ? fmt::format(
+                                     "SELECT {} FROM CalendarItem LEFT JOIN Participant ON Participant.ROWID = "
+                                     "CalendarItem.organizer_id ORDER BY CalendarItem.ROWID",
+                                     select)
+                               : fmt::format("SELECT {} FROM CalendarItem ORDER BY CalendarItem.ROWID", select);
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<CalendarRecord> records;
@@ -189,8 +186,9 @@ const ModuleDescriptor& calendar_descriptor() {
       .id = "ios.calendar",
       .slug = "calendar",
       .mvt_class = "Calendar",
-      .description = "Calendar events and their organizers (Calendar.sqlitedb): organizer e-mails against "
-                     "indicators, Quadream's \"Meeting\"/\"Notes\" invitations",
+      .description =
+          "Calendar events and their organizers (Calendar.sqlitedb): organizer e-mails against "
+          "indicators, Quadream's \"Meeting\"/\"Notes\" invitations",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "HomeDomain", .relative_path = "Library/Calendar/Calendar.sqlitedb", .fs_glob = ""}},
       .timestamp_fields = {"start_date", "end_date", "last_modified", "creation_date", "participant_last_modified"},

@@ -15,14 +15,10 @@ namespace {
 Json column_json(const sqlite::Statement& stmt, std::string_view name) {
   const int column = stmt.index(name);
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return stmt.integer(column);
-    case SQLITE_FLOAT:
-      return stmt.real(column);
-    case SQLITE_NULL:
-      return nullptr;
-    default:
-      return json_text(stmt.text(column));
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_NULL: return nullptr;
+    default: return json_text(stmt.text(column));
   }
 }
 
@@ -64,9 +60,9 @@ class Calls final : public RecordModule<CallRecord> {
   }
 
   void timeline(ModuleContext& ctx, const CallRecord& r) const override {
-    ctx.timeline(r.isodate, "call",
-                 fmt::format("From {} using {} during {} seconds", py_str(r.number), py_str(r.provider),
-                             py_str(r.duration)));
+    ctx.timeline(
+        r.isodate, "call",
+        fmt::format("From {} using {} during {} seconds", py_str(r.number), py_str(r.provider), py_str(r.duration)));
   }
 };
 
@@ -82,7 +78,8 @@ Result<std::vector<CallRecord>> parse_calls(const sqlite::Database& db) {
   const std::string sql = fmt::format(
       "SELECT ZDATE AS date, ZDURATION AS duration, {} AS location, ZADDRESS AS address, {} AS provider "
       "FROM ZCALLRECORD ORDER BY ZDATE ASC",
-      columns->has("ZLOCATION") ? "ZLOCATION" : "NULL", columns->has("ZSERVICE_PROVIDER") ? "ZSERVICE_PROVIDER" : "NULL");
+      columns->has("ZLOCATION") ? "ZLOCATION" : "NULL",
+      columns->has("ZSERVICE_PROVIDER") ? "ZSERVICE_PROVIDER" : "NULL");
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<CallRecord> records;

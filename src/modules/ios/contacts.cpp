@@ -13,14 +13,10 @@ namespace {
 Json column_json(const sqlite::Statement& stmt, std::string_view name) {
   const int column = stmt.index(name);
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return stmt.integer(column);
-    case SQLITE_FLOAT:
-      return stmt.real(column);
-    case SQLITE_NULL:
-      return nullptr;
-    default:
-      return json_text(stmt.text(column));
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_NULL: return nullptr;
+    default: return json_text(stmt.text(column));
   }
 }
 
@@ -99,7 +95,9 @@ const ModuleDescriptor& contacts_descriptor() {
       .mvt_class = "Contacts",
       .description = "Address book entries (AddressBook.sqlitedb): phone numbers, e-mails and names",
       .sources = {SourceKind::kIosBackup},
-      .locations = {{.domain = "HomeDomain", .relative_path = "Library/AddressBook/AddressBook.sqlitedb", .fs_glob = ""}},
+      .locations = {{.domain = "HomeDomain",
+                     .relative_path = "Library/AddressBook/AddressBook.sqlitedb",
+                     .fs_glob = ""}},
       .timestamp_fields = {},
       .dependencies = {},
       .shape = ResultsShape::kList,

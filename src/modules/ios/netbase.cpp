@@ -19,14 +19,10 @@ namespace {
 Json column_json(const sqlite::Statement& stmt, std::string_view name) {
   const int column = stmt.index(name);
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return stmt.integer(column);
-    case SQLITE_FLOAT:
-      return stmt.real(column);
-    case SQLITE_NULL:
-      return nullptr;
-    default:
-      return json_text(stmt.text(column));
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_NULL: return nullptr;
+    default: return json_text(stmt.text(column));
   }
 }
 
@@ -81,8 +77,9 @@ void manipulated_check(ModuleContext& ctx, std::vector<NetbaseRecord>& records, 
     const Json event = netbase_to_json(*r);
     const std::string when = timestamp_text(r->live_isodate);
     if (seen.insert(*r->live_proc_id).second) {
-      ctx.alert(AlertLevel::kHigh, fmt::format("Found manipulated process entry {}. Entry on {}", *r->live_proc_id, when),
-                when, event, provenance);
+      ctx.alert(AlertLevel::kHigh,
+                fmt::format("Found manipulated process entry {}. Entry on {}", *r->live_proc_id, when), when, event,
+                provenance);
     }
     ctx.alert(AlertLevel::kHigh, fmt::format("Found manipulated process entry {}/", *r->live_proc_id), when, event,
               provenance);
@@ -139,8 +136,8 @@ Result<std::vector<NetbaseRecord>> parse_netbase(const sqlite::Database& db) {
     if (!live->has(column)) return unsupported_schema(db, fmt::format("table ZLIVEUSAGE has no column {}", column));
   }
   const bool has_wifi = live->has_all({"ZWIFIIN", "ZWIFIOUT"});
-  const std::string wifi = has_wifi ? "ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out"
-                                    : "NULL AS wifi_in, NULL AS wifi_out";
+  const std::string wifi =
+      has_wifi ? "ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out" : "NULL AS wifi_in, NULL AS wifi_out";
   // The second part lists processes no live-usage row points to. ZHASPROCESS IS NOT NULL keeps a NULL
   // foreign key from emptying NOT IN.
   const std::string sql = fmt::format(

@@ -19,12 +19,9 @@ namespace {
 std::string mac_column_iso(const sqlite::Statement& stmt, std::string_view name) {
   const int column = stmt.index(name);
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return timeconv::mac_to_iso(stmt.integer(column));
-    case SQLITE_FLOAT:
-      return timeconv::mac_to_iso(stmt.real(column));
-    default:
-      return "";
+    case SQLITE_INTEGER: return timeconv::mac_to_iso(stmt.integer(column));
+    case SQLITE_FLOAT: return timeconv::mac_to_iso(stmt.real(column));
+    default: return "";
   }
 }
 
@@ -98,10 +95,9 @@ class Shortcuts final : public RecordModule<ShortcutRecord> {
   }
 
   void timeline(ModuleContext& ctx, const ShortcutRecord& r) const override {
-    const std::string data = utf8_backslashreplace(fmt::format("iOS Shortcut '{}': {} - URLs in actions: {}",
-                                                               r.shortcut_name.value_or(""),
-                                                               r.description.value_or(""),
-                                                               fmt::join(r.action_urls, ", ")));
+    const std::string data =
+        utf8_backslashreplace(fmt::format("iOS Shortcut '{}': {} - URLs in actions: {}", r.shortcut_name.value_or(""),
+                                          r.description.value_or(""), fmt::join(r.action_urls, ", ")));
     ctx.timeline(r.isodate, "shortcut_created", data);
     ctx.timeline(r.modified_date, "shortcut_modified", data);
   }
@@ -145,15 +141,15 @@ Result<std::vector<ShortcutRecord>> parse_shortcuts(const sqlite::Database& db) 
   auto actions = table_columns(db, "ZSHORTCUTACTIONS");
   if (!actions) return std::move(actions).error();
   const bool has_actions = actions->has_all({"ZSHORTCUT", "ZDATA"});
-  const std::string sql = has_actions
-                              ? "SELECT ZSHORTCUT.Z_PK AS shortcut_id, ZSHORTCUT.ZNAME AS shortcut_name, "
-                                "ZSHORTCUT.ZCREATIONDATE AS created_date, ZSHORTCUT.ZMODIFICATIONDATE AS modified_date, "
-                                "ZSHORTCUT.ZACTIONSDESCRIPTION AS description, ZSHORTCUTACTIONS.ZDATA AS action_data "
-                                "FROM ZSHORTCUT LEFT JOIN ZSHORTCUTACTIONS ON ZSHORTCUTACTIONS.ZSHORTCUT = ZSHORTCUT.Z_PK "
-                                "ORDER BY ZSHORTCUT.Z_PK, ZSHORTCUTACTIONS.Z_PK"
-                              : "SELECT Z_PK AS shortcut_id, ZNAME AS shortcut_name, ZCREATIONDATE AS created_date, "
-                                "ZMODIFICATIONDATE AS modified_date, ZACTIONSDESCRIPTION AS description, "
-                                "NULL AS action_data FROM ZSHORTCUT ORDER BY Z_PK";
+  const std::string sql =
+      has_actions ? "SELECT ZSHORTCUT.Z_PK AS shortcut_id, ZSHORTCUT.ZNAME AS shortcut_name, "
+                    "ZSHORTCUT.ZCREATIONDATE AS created_date, ZSHORTCUT.ZMODIFICATIONDATE AS modified_date, "
+                    "ZSHORTCUT.ZACTIONSDESCRIPTION AS description, ZSHORTCUTACTIONS.ZDATA AS action_data "
+                    "FROM ZSHORTCUT LEFT JOIN ZSHORTCUTACTIONS ON ZSHORTCUTACTIONS.ZSHORTCUT = ZSHORTCUT.Z_PK "
+                    "ORDER BY ZSHORTCUT.Z_PK, ZSHORTCUTACTIONS.Z_PK"
+                  : "SELECT Z_PK AS shortcut_id, ZNAME AS shortcut_name, ZCREATIONDATE AS created_date, "
+                    "ZMODIFICATIONDATE AS modified_date, ZACTIONSDESCRIPTION AS description, "
+                    "NULL AS action_data FROM ZSHORTCUT ORDER BY Z_PK";
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<ShortcutRecord> records;

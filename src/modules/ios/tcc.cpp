@@ -24,9 +24,9 @@ std::string auth_value_name(std::int64_t value) {
 
 std::string auth_reason_name(std::int64_t reason) {
   constexpr std::array<std::string_view, 12> kNames{
-      "error",        "user_consent",         "user_set",       "system_set",        "service_policy",
-      "mdm_policy",   "override_policy",      "missing_usage_string", "prompt_timeout", "preflight_unknown",
-      "entitled",     "app_type_policy"};
+      "error",          "user_consent",      "user_set",        "system_set",
+      "service_policy", "mdm_policy",        "override_policy", "missing_usage_string",
+      "prompt_timeout", "preflight_unknown", "entitled",        "app_type_policy"};
   if (reason < 1 || static_cast<std::size_t>(reason) > kNames.size()) return "unknown";
   return std::string(kNames[static_cast<std::size_t>(reason) - 1]);
 }
@@ -40,14 +40,10 @@ std::string allowed_name(std::int64_t value) {
 Json column_json(const sqlite::Statement& stmt, std::string_view name) {
   const int column = stmt.index(name);
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return stmt.integer(column);
-    case SQLITE_FLOAT:
-      return stmt.real(column);
-    case SQLITE_NULL:
-      return nullptr;
-    default:
-      return json_text(stmt.text(column));
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_NULL: return nullptr;
+    default: return json_text(stmt.text(column));
   }
 }
 
@@ -73,12 +69,11 @@ class Tcc final : public RecordModule<TccRecord> {
       for (auto& r : *parsed) {
         if (r.service == "kTCCServiceMicrophone" || r.service == "kTCCServiceCamera") {
           const bool v3 = r.schema == TccSchema::kV3;
-          ctx.log().info(ctx.logger_name(),
-                         fmt::format("Found client \"{}\" with access {} to {} on {}{}", r.client,
-                                     v3 ? r.auth_value : r.allowed_value,
-                                     r.service == "kTCCServiceMicrophone" ? "microphone" : "camera",
-                                     r.last_modified.value_or("an unknown date"),
-                                     v3 ? " by " + r.auth_reason_desc : ""));
+          ctx.log().info(ctx.logger_name(), fmt::format("Found client \"{}\" with access {} to {} on {}{}", r.client,
+                                                        v3 ? r.auth_value : r.allowed_value,
+                                                        r.service == "kTCCServiceMicrophone" ? "microphone" : "camera",
+                                                        r.last_modified.value_or("an unknown date"),
+                                                        v3 ? " by " + r.auth_reason_desc : ""));
         }
         r.provenance = file.provenance();
         records.push_back(std::move(r));
@@ -180,8 +175,9 @@ const ModuleDescriptor& tcc_descriptor() {
       .id = "ios.tcc",
       .slug = "tcc",
       .mvt_class = "TCC",
-      .description = "Privacy permissions granted to apps and processes (TCC.db); clients checked against process "
-                     "indicators",
+      .description =
+          "Privacy permissions granted to apps and processes (TCC.db); clients checked against process "
+          "indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "HomeDomain", .relative_path = "Library/TCC/TCC.db", .fs_glob = ""}},
       .timestamp_fields = {"last_modified"},
