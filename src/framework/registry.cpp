@@ -11,6 +11,12 @@ namespace {
 constexpr std::array kRegistry{
     RegistryEntry{&modules::ios::backup_info_descriptor, &modules::ios::make_backup_info},
     RegistryEntry{&modules::ios::manifest_descriptor, &modules::ios::make_manifest},
+    RegistryEntry{&modules::ios::calls_descriptor, &modules::ios::make_calls},
+    RegistryEntry{&modules::ios::contacts_descriptor, &modules::ios::make_contacts},
+    RegistryEntry{&modules::ios::datausage_descriptor, &modules::ios::make_datausage},
+    RegistryEntry{&modules::ios::tcc_descriptor, &modules::ios::make_tcc},
+    RegistryEntry{&modules::ios::shortcuts_descriptor, &modules::ios::make_shortcuts},
+    RegistryEntry{&modules::ios::calendar_descriptor, &modules::ios::make_calendar},
 };
 
 }  // namespace
