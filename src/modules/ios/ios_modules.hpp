@@ -13,4 +13,25 @@ std::unique_ptr<Module> make_backup_info();
 const ModuleDescriptor& manifest_descriptor();
 std::unique_ptr<Module> make_manifest();
 
+const ModuleDescriptor& configuration_profiles_descriptor();
+std::unique_ptr<Module> make_configuration_profiles();
+
+const ModuleDescriptor& profile_events_descriptor();
+std::unique_ptr<Module> make_profile_events();
+
+const ModuleDescriptor& id_status_cache_descriptor();
+std::unique_ptr<Module> make_id_status_cache();
+
+const ModuleDescriptor& locationd_clients_descriptor();
+std::unique_ptr<Module> make_locationd_clients();
+
+const ModuleDescriptor& os_analytics_ad_daily_descriptor();
+std::unique_ptr<Module> make_os_analytics_ad_daily();
+
+const ModuleDescriptor& applications_descriptor();
+std::unique_ptr<Module> make_applications();
+
+const ModuleDescriptor& global_preferences_descriptor();
+std::unique_ptr<Module> make_global_preferences();
+
 }  // namespace lumiere::modules::ios
