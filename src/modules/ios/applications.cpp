@@ -171,7 +171,7 @@ Result<std::vector<ApplicationRecord>> parse_applications(const plist::Value& ap
     }
     if (const plist::Value* icon = app.find("PlaceholderIcon")) {
       if (const auto* png = icon->get_if<plist::Bytes>()) {
-        r.icon_sha256 = sha256_hex(std::string_view(reinterpret_cast<const char*>(png->data()), png->size()));
+        r.icon_sha256 = hash::sha256_hex(std::string_view(reinterpret_cast<const char*>(png->data()), png->size()));
       }
     }
     records.push_back(std::move(r));
