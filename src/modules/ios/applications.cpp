@@ -21,8 +21,8 @@ namespace lumiere::modules::ios {
 namespace {
 
 constexpr std::string_view kDefaultSource = "com.apple.AppStore";
-constexpr std::array<std::string_view, 4> kTrustedSources{"com.apple.AppStore", "com.apple.AppStore.ProductPageExtension",
-                                                          "com.apple.dmd", "dmd"};
+constexpr std::array<std::string_view, 4> kTrustedSources{
+    "com.apple.AppStore", "com.apple.AppStore.ProductPageExtension", "com.apple.dmd", "dmd"};
 constexpr std::string_view kDownloadInfo = "com.apple.iTunesStore.downloadInfo";
 
 std::string string_field(const Json& object, std::string_view key, std::string_view fallback = "") {
@@ -132,7 +132,8 @@ std::string purchase_date_iso(std::string_view text) {
   char zulu = 0;
   const std::string copy(text);
   // The fields are range-checked below; the length check rejects trailing text.
-  if (std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second, &zulu) != 7 ||
+  if (std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second, &zulu) !=
+          7 ||
       zulu != 'Z' || copy.size() != std::string_view("YYYY-MM-DDTHH:MM:SSZ").size()) {
     return "";
   }
@@ -150,7 +151,8 @@ std::string purchase_date_iso(std::string_view text) {
 
 Result<std::vector<ApplicationRecord>> parse_applications(const plist::Value& applications) {
   const auto* apps = applications.get_if<plist::Dict>();
-  if (apps == nullptr) return unexpected(ErrorCode::kUnsupported, "unsupported schema: Applications is not a dictionary");
+  if (apps == nullptr)
+    return unexpected(ErrorCode::kUnsupported, "unsupported schema: Applications is not a dictionary");
   std::vector<ApplicationRecord> records;
   for (const auto& [bundle_id, app] : *apps) {
     ApplicationRecord r;
@@ -184,8 +186,9 @@ const ModuleDescriptor& applications_descriptor() {
       .id = "ios.applications",
       .slug = "applications",
       .mvt_class = "Applications",
-      .description = "Installed apps from the backup's Info.plist (iTunesMetadata): flags apps not installed from the "
-                     "App Store or MDM and checks bundle ids against indicators",
+      .description =
+          "Installed apps from the backup's Info.plist (iTunesMetadata): flags apps not installed from the "
+          "App Store or MDM and checks bundle ids against indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "", .relative_path = "Info.plist", .fs_glob = ""}},
       .timestamp_fields = {"isodate"},

@@ -11,10 +11,10 @@ namespace lumiere::modules::ios {
 
 // One app listed in the backup's Info.plist "Applications".
 struct ApplicationRecord {
-  std::string name;                 // bundle id (the Applications key)
-  Json metadata = Json::object();   // every iTunesMetadata key, as MVT writes it
-  std::string icon_sha256;          // SHA-256 of PlaceholderIcon; "" when there is none
-  std::string isodate;              // purchaseDate (UTC); "" when absent
+  std::string name;                  // bundle id (the Applications key)
+  Json metadata = Json::object();    // every iTunesMetadata key, as MVT writes it
+  std::string icon_sha256;           // SHA-256 of PlaceholderIcon; "" when there is none
+  std::string isodate;               // purchaseDate (UTC); "" when absent
   bool metadata_unreadable = false;  // iTunesMetadata present but not a plist
 };
 

@@ -169,7 +169,8 @@ Json configuration_profile_json(const plist::Value& stub) {
     if (const auto* payloads = content->get_if<plist::Array>()) {
       Json& payloads_json = out["PayloadContent"];
       for (std::size_t i = 0; i < payloads->size() && i < payloads_json.size(); ++i) {
-        for (const std::string_view key : {std::string_view("PERSISTENT_REF"), std::string_view("IdentityPersistentRef")}) {
+        for (const std::string_view key :
+             {std::string_view("PERSISTENT_REF"), std::string_view("IdentityPersistentRef")}) {
           if (payloads_json[i].is_object() && payloads_json[i].contains(std::string(key))) {
             base64_value((*payloads)[i].find(key), payloads_json[i][std::string(key)]);
           }
@@ -192,8 +193,9 @@ const ModuleDescriptor& configuration_profiles_descriptor() {
       .id = "ios.configuration_profiles",
       .slug = "configuration_profiles",
       .mvt_class = "ConfigurationProfiles",
-      .description = "Installed configuration profiles (MDM, VPN, certificates); checks profile UUIDs against "
-                     "indicators and flags profiles that can hide notifications",
+      .description =
+          "Installed configuration profiles (MDM, VPN, certificates); checks profile UUIDs against "
+          "indicators and flags profiles that can hide notifications",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = kProfilesDomain, .relative_path = "*profile-*", .fs_glob = ""}},
       .timestamp_fields = {"install_date"},

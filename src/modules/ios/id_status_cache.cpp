@@ -119,8 +119,9 @@ class IdStatusCache final : public RecordModule<IdStatusRecord> {
   }
 
   void timeline(ModuleContext& ctx, const IdStatusRecord& r) const override {
-    const std::string status = r.idstatus.is_null() ? "None" : r.idstatus.is_string() ? r.idstatus.get<std::string>()
-                                                                                      : r.idstatus.dump();
+    const std::string status = r.idstatus.is_null()     ? "None"
+                               : r.idstatus.is_string() ? r.idstatus.get<std::string>()
+                                                        : r.idstatus.dump();
     ctx.timeline(r.isodate, "lookup", fmt::format("Lookup of {} within {} (Status {})", r.user, r.package, status));
   }
 };
@@ -129,7 +130,8 @@ class IdStatusCache final : public RecordModule<IdStatusRecord> {
 
 Result<std::vector<IdStatusRecord>> parse_id_status_cache(const plist::Value& cache) {
   const auto* services = cache.get_if<plist::Dict>();
-  if (services == nullptr) return unexpected(ErrorCode::kUnsupported, "unsupported schema: the cache is not a dictionary");
+  if (services == nullptr)
+    return unexpected(ErrorCode::kUnsupported, "unsupported schema: the cache is not a dictionary");
   std::vector<IdStatusRecord> records;
   std::map<std::string, std::int64_t> counts;
   for (const auto& [service, handles] : *services) {
@@ -156,13 +158,16 @@ const ModuleDescriptor& id_status_cache_descriptor() {
       .id = "ios.id_status_cache",
       .slug = "id_status_cache",
       .mvt_class = "IDStatusCache",
-      .description = "iMessage/FaceTime identity lookups (IDStatusCache): the accounts the phone looked up, "
-                     "checked against email indicators",
+      .description =
+          "iMessage/FaceTime identity lookups (IDStatusCache): the accounts the phone looked up, "
+          "checked against email indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "HomeDomain",
                      .relative_path = "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
                      .fs_glob = ""},
-                    {.domain = "HomeDomain", .relative_path = "Library/IdentityServices/idstatuscache.plist", .fs_glob = ""}},
+                    {.domain = "HomeDomain",
+                     .relative_path = "Library/IdentityServices/idstatuscache.plist",
+                     .fs_glob = ""}},
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,

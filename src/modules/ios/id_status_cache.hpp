@@ -16,7 +16,7 @@ struct IdStatusRecord {
   std::string package;  // service, e.g. com.apple.madrid (iMessage)
   std::string user;     // handle; NUL bytes written as the four characters \x00
   std::string isodate;
-  Json idstatus;        // usually an integer (1 = registered, 2 = not registered)
+  Json idstatus;  // usually an integer (1 = registered, 2 = not registered)
   std::int64_t occurrences = 0;
   std::string provenance;  // backup file it came from (not in the JSON)
 };

@@ -18,12 +18,15 @@
 namespace lumiere::modules::ios {
 namespace {
 
-constexpr std::array<std::string_view, 9> kTimestampKeys{
-    "ConsumptionPeriodBegin",       "ReceivingLocationInformationTimeStopped",
-    "VisitTimeStopped",             "LocationTimeStopped",
-    "BackgroundLocationTimeStopped", "SignificantTimeStopped",
-    "NonPersistentSignificantTimeStopped", "FenceTimeStopped",
-    "BeaconRegionTimeStopped"};
+constexpr std::array<std::string_view, 9> kTimestampKeys{"ConsumptionPeriodBegin",
+                                                         "ReceivingLocationInformationTimeStopped",
+                                                         "VisitTimeStopped",
+                                                         "LocationTimeStopped",
+                                                         "BackgroundLocationTimeStopped",
+                                                         "SignificantTimeStopped",
+                                                         "NonPersistentSignificantTimeStopped",
+                                                         "FenceTimeStopped",
+                                                         "BeaconRegionTimeStopped"};
 constexpr std::string_view kStorageToken = "ClientStorageToken";
 
 std::string mac_time(const plist::Value& value) {
@@ -157,8 +160,9 @@ const ModuleDescriptor& locationd_clients_descriptor() {
       .id = "ios.locationd_clients",
       .slug = "locationd_clients",
       .mvt_class = "LocationdClients",
-      .description = "Apps and services registered with locationd (clients.plist) and when they last used location; "
-                     "checks their names and paths against process and file indicators",
+      .description =
+          "Apps and services registered with locationd (clients.plist) and when they last used location; "
+          "checks their names and paths against process and file indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "RootDomain", .relative_path = "Library/Caches/locationd/clients.plist", .fs_glob = ""}},
       .timestamp_fields = {"ConsumptionPeriodBegin", "ReceivingLocationInformationTimeStopped", "VisitTimeStopped",

@@ -72,8 +72,8 @@ class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
       }
     }
     if (records.empty() && last_error && files->size() == 1) return unexpected(std::move(*last_error));
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} com.apple.osanalytics.addaily entries",
-                                                  records.size()));
+    ctx.log().info(ctx.logger_name(),
+                   fmt::format("Extracted a total of {} com.apple.osanalytics.addaily entries", records.size()));
     return records;
   }
 
@@ -108,9 +108,8 @@ class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
 
   void timeline(ModuleContext& ctx, const OsAnalyticsAdDailyRecord& r) const override {
     ctx.timeline(r.ts, "osanalytics_addaily",
-                 fmt::format("{} WIFI IN: {} WIFI OUT: {} - WWAN IN: {} WWAN OUT: {}", r.package,
-                             python_str(r.wifi_in), python_str(r.wifi_out), python_str(r.wwan_in),
-                             python_str(r.wwan_out)));
+                 fmt::format("{} WIFI IN: {} WIFI OUT: {} - WWAN IN: {} WWAN OUT: {}", r.package, python_str(r.wifi_in),
+                             python_str(r.wifi_out), python_str(r.wwan_in), python_str(r.wwan_out)));
   }
 };
 
@@ -119,7 +118,8 @@ class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
 Result<std::vector<OsAnalyticsAdDailyRecord>> parse_os_analytics_ad_daily(const plist::Value& addaily) {
   const plist::Value* baseline = addaily.find("netUsageBaseline");
   const auto* processes = baseline != nullptr ? baseline->get_if<plist::Dict>() : nullptr;
-  if (processes == nullptr) return unexpected(ErrorCode::kUnsupported, "unsupported schema: no netUsageBaseline dictionary");
+  if (processes == nullptr)
+    return unexpected(ErrorCode::kUnsupported, "unsupported schema: no netUsageBaseline dictionary");
   std::vector<OsAnalyticsAdDailyRecord> records;
   for (const auto& [package, usage] : *processes) {
     const auto* values = usage.get_if<plist::Array>();
@@ -142,8 +142,9 @@ const ModuleDescriptor& os_analytics_ad_daily_descriptor() {
       .id = "ios.os_analytics_ad_daily",
       .slug = "os_analytics_ad_daily",
       .mvt_class = "OSAnalyticsADDaily",
-      .description = "Per-process network usage baselines (com.apple.osanalytics.addaily.plist); checks process "
-                     "names against indicators",
+      .description =
+          "Per-process network usage baselines (com.apple.osanalytics.addaily.plist); checks process "
+          "names against indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "HomeDomain",
                      .relative_path = "Library/Preferences/com.apple.osanalytics.addaily.plist",

@@ -19,7 +19,8 @@ namespace {
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -111,7 +112,8 @@ class ProfileEvents final : public RecordModule<ProfileEventRecord> {
       ctx.alert(AlertLevel::kCritical, *match, "", json, r.provenance);
       return;
     }
-    if (auto match = iocs->match_profile(r.profile_id)) ctx.alert(AlertLevel::kCritical, *match, "", json, r.provenance);
+    if (auto match = iocs->match_profile(r.profile_id))
+      ctx.alert(AlertLevel::kCritical, *match, "", json, r.provenance);
   }
 
   void timeline(ModuleContext& ctx, const ProfileEventRecord& r) const override {
@@ -158,10 +160,13 @@ const ModuleDescriptor& profile_events_descriptor() {
       .id = "ios.profile_events",
       .slug = "profile_events",
       .mvt_class = "ProfileEvents",
-      .description = "Configuration profile installs and removals (MCProfileEvents.plist): which process did what "
-                     "to which profile, and when",
+      .description =
+          "Configuration profile installs and removals (MCProfileEvents.plist): which process did what "
+          "to which profile, and when",
       .sources = {SourceKind::kIosBackup},
-      .locations = {{.domain = "", .relative_path = "Library/ConfigurationProfiles/MCProfileEvents.plist", .fs_glob = ""}},
+      .locations = {{.domain = "",
+                     .relative_path = "Library/ConfigurationProfiles/MCProfileEvents.plist",
+                     .fs_glob = ""}},
       .timestamp_fields = {"timestamp"},
       .dependencies = {},
       .shape = ResultsShape::kList,
