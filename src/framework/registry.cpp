@@ -10,13 +10,20 @@ namespace {
 // MVT's check-backup order (spec §3.0); modules land here as they are built.
 constexpr std::array kRegistry{
     RegistryEntry{&modules::ios::backup_info_descriptor, &modules::ios::make_backup_info},
+    RegistryEntry{&modules::ios::configuration_profiles_descriptor, &modules::ios::make_configuration_profiles},
     RegistryEntry{&modules::ios::manifest_descriptor, &modules::ios::make_manifest},
+    RegistryEntry{&modules::ios::profile_events_descriptor, &modules::ios::make_profile_events},
     RegistryEntry{&modules::ios::calls_descriptor, &modules::ios::make_calls},
     RegistryEntry{&modules::ios::contacts_descriptor, &modules::ios::make_contacts},
+    RegistryEntry{&modules::ios::id_status_cache_descriptor, &modules::ios::make_id_status_cache},
+    RegistryEntry{&modules::ios::locationd_clients_descriptor, &modules::ios::make_locationd_clients},
+    RegistryEntry{&modules::ios::os_analytics_ad_daily_descriptor, &modules::ios::make_os_analytics_ad_daily},
     RegistryEntry{&modules::ios::datausage_descriptor, &modules::ios::make_datausage},
     RegistryEntry{&modules::ios::tcc_descriptor, &modules::ios::make_tcc},
     RegistryEntry{&modules::ios::shortcuts_descriptor, &modules::ios::make_shortcuts},
+    RegistryEntry{&modules::ios::applications_descriptor, &modules::ios::make_applications},
     RegistryEntry{&modules::ios::calendar_descriptor, &modules::ios::make_calendar},
+    RegistryEntry{&modules::ios::global_preferences_descriptor, &modules::ios::make_global_preferences},
 };
 
 }  // namespace

@@ -10,14 +10,29 @@ namespace lumiere::modules::ios {
 const ModuleDescriptor& backup_info_descriptor();
 std::unique_ptr<Module> make_backup_info();
 
+const ModuleDescriptor& configuration_profiles_descriptor();
+std::unique_ptr<Module> make_configuration_profiles();
+
 const ModuleDescriptor& manifest_descriptor();
 std::unique_ptr<Module> make_manifest();
+
+const ModuleDescriptor& profile_events_descriptor();
+std::unique_ptr<Module> make_profile_events();
 
 const ModuleDescriptor& calls_descriptor();
 std::unique_ptr<Module> make_calls();
 
 const ModuleDescriptor& contacts_descriptor();
 std::unique_ptr<Module> make_contacts();
+
+const ModuleDescriptor& id_status_cache_descriptor();
+std::unique_ptr<Module> make_id_status_cache();
+
+const ModuleDescriptor& locationd_clients_descriptor();
+std::unique_ptr<Module> make_locationd_clients();
+
+const ModuleDescriptor& os_analytics_ad_daily_descriptor();
+std::unique_ptr<Module> make_os_analytics_ad_daily();
 
 const ModuleDescriptor& datausage_descriptor();
 std::unique_ptr<Module> make_datausage();
@@ -28,7 +43,13 @@ std::unique_ptr<Module> make_tcc();
 const ModuleDescriptor& shortcuts_descriptor();
 std::unique_ptr<Module> make_shortcuts();
 
+const ModuleDescriptor& applications_descriptor();
+std::unique_ptr<Module> make_applications();
+
 const ModuleDescriptor& calendar_descriptor();
 std::unique_ptr<Module> make_calendar();
+
+const ModuleDescriptor& global_preferences_descriptor();
+std::unique_ptr<Module> make_global_preferences();
 
 }  // namespace lumiere::modules::ios
