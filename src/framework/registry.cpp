@@ -17,8 +17,10 @@ constexpr std::array kRegistry{
     RegistryEntry{&modules::ios::firefox_history_descriptor, &modules::ios::make_firefox_history},
     RegistryEntry{&modules::ios::safari_browser_state_descriptor, &modules::ios::make_safari_browser_state},
     RegistryEntry{&modules::ios::safari_history_descriptor, &modules::ios::make_safari_history},
-    RegistryEntry{&modules::ios::webkit_resource_load_statistics_descriptor, &modules::ios::make_webkit_resource_load_statistics},
-    RegistryEntry{&modules::ios::webkit_session_resource_log_descriptor, &modules::ios::make_webkit_session_resource_log},
+    RegistryEntry{&modules::ios::webkit_resource_load_statistics_descriptor,
+                  &modules::ios::make_webkit_resource_load_statistics},
+    RegistryEntry{&modules::ios::webkit_session_resource_log_descriptor,
+                  &modules::ios::make_webkit_session_resource_log},
 };
 
 }  // namespace

@@ -22,7 +22,8 @@ class ChromeFavicon final : public RecordModule<ChromeFaviconRecord> {
   [[nodiscard]] Result<std::vector<ChromeFaviconRecord>> extract(ModuleContext& ctx) const override {
     auto files = find_artifacts(ctx);
     if (!files) return std::move(files).error();
-    auto records = parse_artifact_database<std::vector<ChromeFaviconRecord>>(ctx, files->front(), parse_chrome_favicons);
+    auto records =
+        parse_artifact_database<std::vector<ChromeFaviconRecord>>(ctx, files->front(), parse_chrome_favicons);
     if (records) {
       ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} favicon records", records->size()));
     }
@@ -81,11 +82,11 @@ Result<std::vector<ChromeFaviconRecord>> parse_chrome_favicons(const sqlite::Dat
   }
   const std::string last_requested =
       bitmaps->has("last_requested") ? "favicon_bitmaps.last_requested" : std::string("0");
-  auto stmt = db.prepare(fmt::format(
-      "SELECT icon_mapping.page_url AS page_url, favicons.url AS icon_url, favicon_bitmaps.last_updated AS "
-      "last_updated, {} AS last_requested FROM icon_mapping JOIN favicon_bitmaps ON icon_mapping.icon_id = "
-      "favicon_bitmaps.icon_id JOIN favicons ON icon_mapping.icon_id = favicons.id",
-      last_requested));
+  auto stmt = db.prepare(
+      fmt::format("SELECT icon_mapping.page_url AS page_url, favicons.url AS icon_url, favicon_bitmaps.last_updated AS "
+                  "last_updated, {} AS last_requested FROM icon_mapping JOIN favicon_bitmaps ON icon_mapping.icon_id = "
+                  "favicon_bitmaps.icon_id JOIN favicons ON icon_mapping.icon_id = favicons.id",
+                  last_requested));
   if (!stmt) return std::move(stmt).error();
   std::vector<ChromeFaviconRecord> out;
   while (true) {
@@ -110,8 +111,9 @@ const ModuleDescriptor& chrome_favicon_descriptor() {
       .id = "ios.chrome_favicon",
       .slug = "chrome_favicon",
       .mvt_class = "ChromeFavicon",
-      .description = "Favicons of pages opened in Chrome for iOS (Favicons database), page and icon URLs checked "
-                     "against indicators",
+      .description =
+          "Favicons of pages opened in Chrome for iOS (Favicons database), page and icon URLs checked "
+          "against indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "AppDomain-com.google.chrome.ios",
                      .relative_path = "Library/Application Support/Google/Chrome/Default/Favicons",

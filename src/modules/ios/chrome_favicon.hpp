@@ -11,8 +11,8 @@ namespace lumiere::modules::ios {
 
 // One page → icon mapping of Chrome's Favicons database, with the bitmap's update time.
 struct ChromeFaviconRecord {
-  std::string url;       // icon_mapping.page_url
-  std::string icon_url;  // favicons.url
+  std::string url;             // icon_mapping.page_url
+  std::string icon_url;        // favicons.url
   std::int64_t timestamp = 0;  // favicon_bitmaps.last_updated, or last_requested when that is 0 (µs since 1601)
 };
 

@@ -1,11 +1,12 @@
 // Artifact: Firefox for iOS profile database browser.db (AppDomainGroup-group.org.mozilla.ios.Firefox,
 // profile.profile/browser.db): favicons (date in Unix seconds), favicon_sites (siteID → faviconID), history.
 // Reference: firefox-ios Storage/SQL/BrowserSchema.swift.
+#include "modules/ios/firefox_favicon.hpp"
+
 #include <fmt/core.h>
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/firefox_favicon.hpp"
 #include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {

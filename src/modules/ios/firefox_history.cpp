@@ -1,11 +1,12 @@
 // Artifact: Firefox for iOS profile database browser.db (AppDomainGroup-group.org.mozilla.ios.Firefox,
 // profile.profile/browser.db): tables history and visits (visits.date in microseconds since 1970). Newer
 // Firefox releases moved history to places.db; browser.db is what the spec reads.
+#include "modules/ios/firefox_history.hpp"
+
 #include <fmt/core.h>
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/firefox_history.hpp"
 #include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
@@ -84,7 +85,8 @@ Result<std::vector<FirefoxVisit>> parse_firefox_history(const sqlite::Database& 
   if (!history) return std::move(history).error();
   auto visits = table_columns(db, "visits");
   if (!visits) return std::move(visits).error();
-  if (!history->has_all({"id", "url", "title"})) return unsupported_schema(db, "table history has no column id, url or title");
+  if (!history->has_all({"id", "url", "title"}))
+    return unsupported_schema(db, "table history has no column id, url or title");
   if (!visits->has_all({"id", "siteID", "date", "type", "is_local"})) {
     return unsupported_schema(db, "table visits has no column id, siteID, date, type or is_local");
   }

@@ -52,8 +52,8 @@ class SafariBrowserState final : public RecordModule<SafariTab> {
     std::size_t parsed = 0;
     for (const auto& file : *files) {
       std::vector<std::string> bad_sessions;
-      auto tabs = parse_artifact_database<std::vector<SafariTab>>(
-          ctx, file, [&bad_sessions](const sqlite::Database& db) {
+      auto tabs =
+          parse_artifact_database<std::vector<SafariTab>>(ctx, file, [&bad_sessions](const sqlite::Database& db) {
             bad_sessions.clear();
             return parse_browser_state(db, &bad_sessions);
           });
@@ -174,9 +174,10 @@ Result<std::vector<SafariTab>> parse_browser_state(const sqlite::Database& db, s
       if (entries) {
         t.session_data = std::move(*entries);
       } else if (bad_sessions != nullptr) {
-        bad_sessions->push_back(fmt::format("the saved session of tab \"{}\" could not be decoded ({}): its "
-                                            "back/forward list is not analysed",
-                                            utf8_backslashreplace(t.tab_url), entries.error().message));
+        bad_sessions->push_back(
+            fmt::format("the saved session of tab \"{}\" could not be decoded ({}): its "
+                        "back/forward list is not analysed",
+                        utf8_backslashreplace(t.tab_url), entries.error().message));
       }
     }
     out.push_back(std::move(t));
@@ -189,8 +190,9 @@ const ModuleDescriptor& safari_browser_state_descriptor() {
       .id = "ios.safari_browser_state",
       .slug = "safari_browser_state",
       .mvt_class = "SafariBrowserState",
-      .description = "Safari's open tabs and their back/forward lists (BrowserState.db, every profile), checked "
-                     "against URL and domain indicators",
+      .description =
+          "Safari's open tabs and their back/forward lists (BrowserState.db, every profile), checked "
+          "against URL and domain indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "", .relative_path = "Library/Safari/BrowserState.db", .fs_glob = ""},
                     {.domain = "", .relative_path = "Library/Safari/Profiles/*/BrowserState.db", .fs_glob = ""}},

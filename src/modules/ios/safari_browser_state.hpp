@@ -13,8 +13,8 @@ namespace lumiere::modules::ios {
 
 // One back/forward-list entry of a tab's saved session.
 struct SessionEntry {
-  std::string entry_title;  // SessionHistoryEntryOriginalURL (MVT's field mapping, kept for parity)
-  std::string entry_url;    // SessionHistoryEntryURL
+  std::string entry_title;       // SessionHistoryEntryOriginalURL (MVT's field mapping, kept for parity)
+  std::string entry_url;         // SessionHistoryEntryURL
   std::int64_t data_length = 0;  // size of SessionHistoryEntryData
 };
 

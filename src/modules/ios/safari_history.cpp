@@ -75,7 +75,8 @@ std::optional<SafariVisit> visit_from_json(const Json& stored) {
 // network-injection redirects seen in Pegasus cases.
 void find_injections(ModuleContext& ctx, const std::vector<SafariVisit>& visits, const Json& results) {
   std::map<std::pair<std::string, std::int64_t>, std::size_t> by_visit;
-  for (std::size_t i = 0; i < visits.size(); ++i) by_visit.emplace(std::pair{visits[i].safari_history_db, visits[i].visit_id}, i);
+  for (std::size_t i = 0; i < visits.size(); ++i)
+    by_visit.emplace(std::pair{visits[i].safari_history_db, visits[i].visit_id}, i);
   for (std::size_t i = 0; i < visits.size(); ++i) {
     const auto& origin = visits[i];
     if (!origin.url.starts_with("http://") || !origin.redirect_destination) continue;
@@ -140,9 +141,9 @@ class SafariHistory final : public Module {
     for (const auto& v : visits) results.push_back(visit_json(v));
     check_all(ctx, visits, results);
     for (const auto& v : visits) {
-      ctx.timeline(timeconv::mac_to_iso(v.timestamp), "safari_history",
-                   fmt::format("Safari visit to {} (ID: {}, Visit ID: {})", utf8_backslashreplace(v.url), v.id,
-                               v.visit_id));
+      ctx.timeline(
+          timeconv::mac_to_iso(v.timestamp), "safari_history",
+          fmt::format("Safari visit to {} (ID: {}, Visit ID: {})", utf8_backslashreplace(v.url), v.id, v.visit_id));
     }
     if (!results.empty()) ctx.output().results = std::move(results);
     return {};
@@ -173,13 +174,13 @@ Result<std::vector<SafariVisit>> parse_safari_history(const sqlite::Database& db
     return unsupported_schema(db, "table history_visits has no column id, history_item or visit_time");
   }
   const bool redirects = visits->has_all({"redirect_source", "redirect_destination"});
-  auto stmt = db.prepare(fmt::format(
-      "SELECT history_items.id AS id, history_items.url AS url, history_visits.id AS visit_id, "
-      "history_visits.visit_time AS visit_time, {} AS redirect_source, {} AS redirect_destination "
-      "FROM history_items JOIN history_visits ON history_visits.history_item = history_items.id "
-      "ORDER BY history_visits.visit_time",
-      redirects ? "history_visits.redirect_source" : "NULL",
-      redirects ? "history_visits.redirect_destination" : "NULL"));
+  auto stmt = db.prepare(
+      fmt::format("SELECT history_items.id AS id, history_items.url AS url, history_visits.id AS visit_id, "
+                  "history_visits.visit_time AS visit_time, {} AS redirect_source, {} AS redirect_destination "
+                  "FROM history_items JOIN history_visits ON history_visits.history_item = history_items.id "
+                  "ORDER BY history_visits.visit_time",
+                  redirects ? "history_visits.redirect_source" : "NULL",
+                  redirects ? "history_visits.redirect_destination" : "NULL"));
   if (!stmt) return std::move(stmt).error();
   std::vector<SafariVisit> out;
   while (true) {
@@ -203,8 +204,9 @@ const ModuleDescriptor& safari_history_descriptor() {
       .id = "ios.safari_history",
       .slug = "safari_history",
       .mvt_class = "SafariHistory",
-      .description = "Safari visits (History.db, every profile), checked against indicators; flags http:// "
-                     "redirects to another site within a second (network injection)",
+      .description =
+          "Safari visits (History.db, every profile), checked against indicators; flags http:// "
+          "redirects to another site within a second (network injection)",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "", .relative_path = "Library/Safari/History.db", .fs_glob = ""},
                     {.domain = "", .relative_path = "Library/Safari/Profiles/*/History.db", .fs_glob = ""}},

@@ -39,10 +39,9 @@ class WebkitResourceLoadStatistics final : public RecordModule<ObservedDomain> {
     std::optional<Error> first_error;
     std::size_t parsed = 0;
     for (const auto& file : *files) {
-      auto rows = parse_artifact_database<std::vector<ObservedDomain>>(
-          ctx, file, [&file](const sqlite::Database& db) {
-            return parse_observed_domains(db, file.domain, file.relative_path);
-          });
+      auto rows = parse_artifact_database<std::vector<ObservedDomain>>(ctx, file, [&file](const sqlite::Database& db) {
+        return parse_observed_domains(db, file.domain, file.relative_path);
+      });
       if (!rows) {
         if (files->size() == 1) return std::move(rows).error();
         ctx.warn(rows.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
@@ -143,8 +142,9 @@ const ModuleDescriptor& webkit_resource_load_statistics_descriptor() {
       .id = "ios.webkit_resource_load_statistics",
       .slug = "webkit_resource_load_statistics",
       .mvt_class = "WebkitResourceLoadStatistics",
-      .description = "Domains that loaded resources in Safari or in apps' web views (WebKit observations.db), "
-                     "checked against domain indicators",
+      .description =
+          "Domains that loaded resources in Safari or in apps' web views (WebKit observations.db), "
+          "checked against domain indicators",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "",
                      .relative_path = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db",

@@ -100,9 +100,7 @@ void check_results(ModuleContext& ctx, const Json& results) {
 
 class WebkitSessionResourceLog final : public Module {
  public:
-  [[nodiscard]] const ModuleDescriptor& descriptor() const override {
-    return webkit_session_resource_log_descriptor();
-  }
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return webkit_session_resource_log_descriptor(); }
 
   Result<void> run(ModuleContext& ctx) override {
     auto files = find_artifacts(ctx);
@@ -119,8 +117,8 @@ class WebkitSessionResourceLog final : public Module {
         continue;
       }
       ++parsed;
-      ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} browsing statistics from {}", entries->size(),
-                                                    file.provenance()));
+      ctx.log().info(ctx.logger_name(),
+                     fmt::format("Extracted {} browsing statistics from {}", entries->size(), file.provenance()));
       results[file.file_id.substr(0, 2) + "/" + file.file_id] = std::move(*entries);
     }
     if (parsed == 0 && first_error) return *first_error;
@@ -145,8 +143,9 @@ class WebkitSessionResourceLog final : public Module {
  private:
   static Result<Json> read_file(ModuleContext& ctx, const sources::BackupFile& file) {
     auto root = ctx.ios_backup()->read_plist(file);
-    if (!root) return Error{root.error().code == ErrorCode::kParse ? ErrorCode::kCorrupt : root.error().code,
-                            root.error().message, file.provenance()};
+    if (!root)
+      return Error{root.error().code == ErrorCode::kParse ? ErrorCode::kCorrupt : root.error().code,
+                   root.error().message, file.provenance()};
     auto entries = parse_session_resource_log(*root);
     if (!entries) return Error{ErrorCode::kCorrupt, entries.error().message, file.provenance()};
     return entries;
@@ -187,8 +186,9 @@ const ModuleDescriptor& webkit_session_resource_log_descriptor() {
       .id = "ios.webkit_session_resource_log",
       .slug = "webkit_session_resource_log",
       .mvt_class = "WebkitSessionResourceLog",
-      .description = "Safari's browsing-session resource log (origins, redirects, subframes, subresources), "
-                     "checked against domain indicators; reports redirect chains through suspicious domains",
+      .description =
+          "Safari's browsing-session resource log (origins, redirects, subframes, subresources), "
+          "checked against domain indicators; reports redirect chains through suspicious domains",
       .sources = {SourceKind::kIosBackup},
       .locations = {{.domain = "",
                      .relative_path =
