@@ -143,9 +143,10 @@ class WebkitSessionResourceLog final : public Module {
  private:
   static Result<Json> read_file(ModuleContext& ctx, const sources::BackupFile& file) {
     auto root = ctx.ios_backup()->read_plist(file);
-    if (!root)
-      return Error{root.error().code == ErrorCode::kParse ? ErrorCode::kCorrupt : root.error().code,
-                   root.error().message, file.provenance()};
+    if (!root) {
+      const ErrorCode code = root.error().code == ErrorCode::kParse ? ErrorCode::kCorrupt : root.error().code;
+      return Error{code, root.error().message, file.provenance()};
+    }
     auto entries = parse_session_resource_log(*root);
     if (!entries) return Error{ErrorCode::kCorrupt, entries.error().message, file.provenance()};
     return entries;
