@@ -49,10 +49,10 @@ TEST(Csv, QuoteAllCrlfAndBackslash) {
 
 TEST(Timeline, SortedByTimeThenOtherColumns) {
   std::vector<ModuleRun> runs(2);
-  runs[0].output.timeline = {{"2021-07-18 10:00:00.000000", "Manifest", "M---", "b"},
-                             {"", "Manifest", "M---", "no time"}};
-  runs[1].output.timeline = {{"2021-07-18 10:00:00.000000", "Manifest", "M---", "a"},
-                             {"2020-01-01 00:00:00.000000", "BackupInfo", "x", "y"}};
+  runs[0].output.timeline = {{"2021-07-18 10:00:00.000000", "Manifest", "M---", "b", std::nullopt},
+                             {"", "Manifest", "M---", "no time", std::nullopt}};
+  runs[1].output.timeline = {{"2021-07-18 10:00:00.000000", "Manifest", "M---", "a", std::nullopt},
+                             {"2020-01-01 00:00:00.000000", "BackupInfo", "x", "y", std::nullopt}};
   const std::string csv = output::timeline_csv(runs, false);
   EXPECT_EQ(csv,
             "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n"

@@ -22,8 +22,20 @@ std::unique_ptr<Module> make_profile_events();
 const ModuleDescriptor& calls_descriptor();
 std::unique_ptr<Module> make_calls();
 
+const ModuleDescriptor& chrome_favicon_descriptor();
+std::unique_ptr<Module> make_chrome_favicon();
+
+const ModuleDescriptor& chrome_history_descriptor();
+std::unique_ptr<Module> make_chrome_history();
+
 const ModuleDescriptor& contacts_descriptor();
 std::unique_ptr<Module> make_contacts();
+
+const ModuleDescriptor& firefox_favicon_descriptor();
+std::unique_ptr<Module> make_firefox_favicon();
+
+const ModuleDescriptor& firefox_history_descriptor();
+std::unique_ptr<Module> make_firefox_history();
 
 const ModuleDescriptor& id_status_cache_descriptor();
 std::unique_ptr<Module> make_id_status_cache();
@@ -37,8 +49,20 @@ std::unique_ptr<Module> make_os_analytics_ad_daily();
 const ModuleDescriptor& datausage_descriptor();
 std::unique_ptr<Module> make_datausage();
 
+const ModuleDescriptor& safari_browser_state_descriptor();
+std::unique_ptr<Module> make_safari_browser_state();
+
+const ModuleDescriptor& safari_history_descriptor();
+std::unique_ptr<Module> make_safari_history();
+
 const ModuleDescriptor& tcc_descriptor();
 std::unique_ptr<Module> make_tcc();
+
+const ModuleDescriptor& webkit_resource_load_statistics_descriptor();
+std::unique_ptr<Module> make_webkit_resource_load_statistics();
+
+const ModuleDescriptor& webkit_session_resource_log_descriptor();
+std::unique_ptr<Module> make_webkit_session_resource_log();
 
 const ModuleDescriptor& shortcuts_descriptor();
 std::unique_ptr<Module> make_shortcuts();
