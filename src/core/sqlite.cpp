@@ -28,6 +28,8 @@ std::string uri_escape(const std::string& path) {
 }
 
 ErrorCode classify(int code) {
+  // A file that ends before its pages do was truncated: damaged, not an I/O failure.
+  if (code == SQLITE_IOERR_SHORT_READ) return ErrorCode::kCorrupt;
   switch (code & 0xFF) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return ErrorCode::kCorrupt;
