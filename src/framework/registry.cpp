@@ -11,6 +11,11 @@ namespace {
 constexpr std::array kRegistry{
     RegistryEntry{&modules::ios::backup_info_descriptor, &modules::ios::make_backup_info},
     RegistryEntry{&modules::ios::manifest_descriptor, &modules::ios::make_manifest},
+    RegistryEntry{&modules::ios::sms_descriptor, &modules::ios::make_sms},
+    RegistryEntry{&modules::ios::sms_attachments_descriptor, &modules::ios::make_sms_attachments},
+    RegistryEntry{&modules::ios::whatsapp_descriptor, &modules::ios::make_whatsapp},
+    RegistryEntry{&modules::ios::whatsapp_contacts_descriptor, &modules::ios::make_whatsapp_contacts},
+    RegistryEntry{&modules::ios::interaction_c_descriptor, &modules::ios::make_interaction_c},
 };
 
 }  // namespace
