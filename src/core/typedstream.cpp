@@ -36,8 +36,8 @@ constexpr std::string_view kStringBytesEncoding = "+";
 
 struct Entry {
   bool is_class = false;
-  std::string name;    // classes only
-  int superclass = -1;  // classes: index of the superclass entry, -1 for none
+  std::string name;       // classes only
+  int superclass = -1;    // classes: index of the superclass entry, -1 for none
   int object_class = -1;  // objects: index of their class entry
 };
 

@@ -16,7 +16,9 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-void append(Bytes& out, std::string_view text) { out.insert(out.end(), text.begin(), text.end()); }
+void append(Bytes& out, std::string_view text) {
+  out.insert(out.end(), text.begin(), text.end());
+}
 
 void append_length(Bytes& out, std::size_t n, bool big_endian = false) {
   constexpr std::size_t kMaxLiteral = 127;

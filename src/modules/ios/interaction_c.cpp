@@ -184,7 +184,9 @@ Result<std::vector<InteractionRecord>> parse_interactions(const sqlite::Database
   return records;
 }
 
-std::string text_of(const Json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
+std::string text_of(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
 
 std::string digits_of(std::string_view text) {
   std::string out;
@@ -228,7 +230,8 @@ struct WhatsappDirectory {
     }
     Json name;
     if (phone.is_string()) {
-      if (const auto it = phone_name.find(digits_of(phone.get<std::string>())); it != phone_name.end()) name = it->second;
+      if (const auto it = phone_name.find(digits_of(phone.get<std::string>())); it != phone_name.end())
+        name = it->second;
     }
     record[fmt::format("{}_resolved_phone_number", prefix)] = phone;
     record[fmt::format("{}_resolved_name", prefix)] = name;
@@ -280,10 +283,9 @@ class InteractionC final : public RecordModule<InteractionRecord> {
 
   void timeline(ModuleContext& ctx, const InteractionRecord& record) const override {
     const Json& j = record.json;
-    const std::string data = fmt::format(
-        "[{}] {} {} from {} to {} (group: {}): {}", python_str(j["bundle_id"]), python_str(j["account"]),
-        python_str(j["direction"]), person(j, "sender"), person(j, "recipient"), python_str(j["group_name"]),
-        python_str(j["content"]));
+    const std::string data = fmt::format("[{}] {} {} from {} to {} (group: {}): {}", python_str(j["bundle_id"]),
+                                         python_str(j["account"]), python_str(j["direction"]), person(j, "sender"),
+                                         person(j, "recipient"), python_str(j["group_name"]), python_str(j["content"]));
     const std::string start = text_of(j["start_date"]);
     const std::string end = text_of(j["end_date"]);
     const std::string created = text_of(j["interactions_creation_date"]);
@@ -299,11 +301,10 @@ class InteractionC final : public RecordModule<InteractionRecord> {
         const double gap = static_cast<double>(*created_us - *start_us) / kMicros;
         if (std::fabs(gap) >= kCreationGapSeconds) {
           const bool days = std::fabs(gap) >= kSecondsPerDay;
-          const auto amount =
-              static_cast<std::int64_t>(std::fabs(gap) / (days ? kSecondsPerDay : kSecondsPerHour));
+          const auto amount = static_cast<std::int64_t>(std::fabs(gap) / (days ? kSecondsPerDay : kSecondsPerHour));
           ctx.timeline(created, "interactions_creation_date",
-                       fmt::format("Interaction record created {} {} {} the event: {}", amount,
-                                   days ? "days" : "hours", gap > 0 ? "after" : "before", data));
+                       fmt::format("Interaction record created {} {} {} the event: {}", amount, days ? "days" : "hours",
+                                   gap > 0 ? "after" : "before", data));
         }
       }
     }
@@ -325,7 +326,9 @@ class InteractionC final : public RecordModule<InteractionRecord> {
   }
 };
 
-const ModuleDescriptor& descriptor_ref() { return interaction_c_descriptor(); }
+const ModuleDescriptor& descriptor_ref() {
+  return interaction_c_descriptor();
+}
 
 }  // namespace
 
@@ -343,8 +346,8 @@ const ModuleDescriptor& interaction_c_descriptor() {
                      .fs_glob = "private/var/mobile/Library/CoreDuet/People/interactionC.db"}},
       .timestamp_fields = {"start_date", "end_date", "interactions_creation_date", "contacts_creation_date",
                            "first_incoming_recipient_date", "first_incoming_sender_date",
-                           "first_outgoing_recipient_date", "last_incoming_sender_date",
-                           "last_incoming_recipient_date", "last_outgoing_recipient_date"},
+                           "first_outgoing_recipient_date", "last_incoming_sender_date", "last_incoming_recipient_date",
+                           "last_outgoing_recipient_date"},
       .dependencies = {"whatsapp_contacts"},
       .shape = ResultsShape::kList,
   };

@@ -21,7 +21,7 @@ namespace lumiere::modules::ios {
 namespace {
 
 constexpr std::array<std::string_view, 3> kBase64Columns{"attributedBody", "payload_data", "message_summary_info"};
-constexpr std::array<std::string_view, 8> kRequiredMessageColumns{"ROWID",      "handle_id", "date", "date_read",
+constexpr std::array<std::string_view, 8> kRequiredMessageColumns{"ROWID",      "handle_id", "date",    "date_read",
                                                                   "is_from_me", "text",      "service", "guid"};
 // Apple's threat notifications (support.apple.com/HT212960), as the first words of the iMessage.
 constexpr std::array<std::string_view, 2> kThreatNotificationPrefixes{
@@ -74,10 +74,9 @@ class Sms final : public RecordModule<SmsRecord> {
     }
     const auto decoded = std::count_if(records.begin(), records.end(),
                                        [](const SmsRecord& r) { return r.json.contains("attributed_body_text"); });
-    ctx.log().info(ctx.logger_name(),
-                   fmt::format("Extracted a total of {} SMS messages ({} with their text only in "
-                               "attributedBody)",
-                               records.size(), decoded));
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS messages ({} with their text only in "
+                                                  "attributedBody)",
+                                                  records.size(), decoded));
     return records;
   }
 
@@ -106,10 +105,10 @@ class Sms final : public RecordModule<SmsRecord> {
 
   void timeline(ModuleContext& ctx, const SmsRecord& record) const override {
     const Json& j = record.json;
-    const std::string data = fmt::format(
-        "{}: {} \"{}\" from {} ({})", python_str(j.value("service", Json())), python_str(j.value("guid", Json())),
-        escape_newlines(j.value("text", "")), python_str(j.value("phone_number", Json())),
-        python_str(j.value("account", Json())));
+    const std::string data =
+        fmt::format("{}: {} \"{}\" from {} ({})", python_str(j.value("service", Json())),
+                    python_str(j.value("guid", Json())), escape_newlines(j.value("text", "")),
+                    python_str(j.value("phone_number", Json())), python_str(j.value("account", Json())));
     // MVT names the first row sms_received even for messages the phone sent.
     ctx.timeline(j.value("isodate", ""), "sms_received", data);
     const std::string read = j.value("isodate_read", "");
@@ -117,7 +116,9 @@ class Sms final : public RecordModule<SmsRecord> {
   }
 };
 
-const ModuleDescriptor& descriptor_ref() { return sms_descriptor(); }
+const ModuleDescriptor& descriptor_ref() {
+  return sms_descriptor();
+}
 
 }  // namespace
 
@@ -133,19 +134,15 @@ std::string sql_identifier(std::string_view name) {
 
 Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
   switch (stmt.type(column)) {
-    case SQLITE_INTEGER:
-      return stmt.integer(column);
-    case SQLITE_FLOAT:
-      return stmt.real(column);
-    case SQLITE_TEXT:
-      return json_text(stmt.text(column));
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_TEXT: return json_text(stmt.text(column));
     case SQLITE_BLOB: {
       const auto blob = stmt.blob(column);
       if (base64) return base64_encode(std::span<const std::uint8_t>(blob));
       return utf8_backslashreplace(std::span<const std::uint8_t>(blob));
     }
-    default:
-      return nullptr;
+    default: return nullptr;
   }
 }
 

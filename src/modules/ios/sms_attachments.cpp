@@ -16,8 +16,8 @@ namespace {
 constexpr std::array<std::string_view, 5> kBase64Columns{"user_info", "sticker_user_info", "attribution_info",
                                                          "ck_server_change_token_blob",
                                                          "sr_ck_server_change_token_blob"};
-constexpr std::array<std::string_view, 6> kRequiredColumns{"ROWID",       "created_date", "start_date",
-                                                           "filename",    "is_outgoing",  "user_info"};
+constexpr std::array<std::string_view, 6> kRequiredColumns{"ROWID",    "created_date", "start_date",
+                                                           "filename", "is_outgoing",  "user_info"};
 // Files the exploit chains of 2021 (FORCEDENTRY era) left behind: received, in /var/tmp, named "...-1".
 constexpr std::string_view kSuspiciousFolder = "/var/tmp/";
 constexpr std::string_view kSuspiciousSuffix = "-1";
@@ -130,7 +130,8 @@ class SmsAttachments final : public RecordModule<AttachmentRecord> {
     const std::string filename = json.value("filename", "");
     const std::string isodate = json.value("isodate", "");
     if (const auto* iocs = ctx.indicators(); iocs != nullptr) {
-      if (auto match = iocs->match_file_path(filename)) ctx.alert(AlertLevel::kHigh, *match, "", json, record.provenance);
+      if (auto match = iocs->match_file_path(filename))
+        ctx.alert(AlertLevel::kHigh, *match, "", json, record.provenance);
     }
     if (filename.starts_with(kSuspiciousFolder) && filename.ends_with(kSuspiciousSuffix) &&
         json.value("direction", "") == "received") {
@@ -149,7 +150,9 @@ class SmsAttachments final : public RecordModule<AttachmentRecord> {
   }
 };
 
-const ModuleDescriptor& descriptor_ref() { return sms_attachments_descriptor(); }
+const ModuleDescriptor& descriptor_ref() {
+  return sms_attachments_descriptor();
+}
 
 }  // namespace
 

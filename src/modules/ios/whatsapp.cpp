@@ -33,7 +33,9 @@ struct WhatsappRecord {
   std::string provenance;
 };
 
-std::string text_of(const Json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
+std::string text_of(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
 
 Json mac_time_json(const sqlite::Statement& stmt, int column) {
   if (stmt.type(column) == SQLITE_INTEGER) return timeconv::mac_to_iso(stmt.integer(column));
@@ -79,7 +81,8 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
   if (has_media) joins += " LEFT JOIN ZWAMEDIAITEM ON ZWAMEDIAITEM.Z_PK = ZWAMESSAGE.ZMEDIAITEM";
   const bool has_data = data->has_all({"ZMESSAGE", "ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"});
   for (const auto column : {"ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"}) {
-    sql += has_data ? fmt::format("ZWAMESSAGEDATAITEM.{} AS {}, ", column, column) : fmt::format("NULL AS {}, ", column);
+    sql +=
+        has_data ? fmt::format("ZWAMESSAGEDATAITEM.{} AS {}, ", column, column) : fmt::format("NULL AS {}, ", column);
     extra.emplace_back(column);
   }
   if (has_data) joins += " LEFT JOIN ZWAMESSAGEDATAITEM ON ZWAMESSAGEDATAITEM.ZMESSAGE = ZWAMESSAGE.Z_PK";
@@ -96,7 +99,8 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
     WhatsappRecord record;
     Json& j = record.json;
     j = Json::object();
-    for (int i = 0; i < message_columns; ++i) j[message->names[static_cast<std::size_t>(i)]] = column_json(*stmt, i, false);
+    for (int i = 0; i < message_columns; ++i)
+      j[message->names[static_cast<std::size_t>(i)]] = column_json(*stmt, i, false);
     for (std::size_t i = 0; i < extra.size(); ++i) {
       j[extra[i]] = column_json(*stmt, message_columns + static_cast<int>(i), false);
     }
@@ -123,8 +127,9 @@ Result<std::vector<WhatsappRecord>> parse_lid_pairs(const sqlite::Database& db) 
     return unexpected(unsupported_schema(db, "table ZWAPHONENUMBERLIDPAIR has no ZLID/ZPHONENUMBER"));
   }
   const bool has_time = pairs->has("ZTIMESTAMP");
-  auto stmt = db.prepare(fmt::format("SELECT ZLID, ZPHONENUMBER, {} AS ZTIMESTAMP FROM ZWAPHONENUMBERLIDPAIR ORDER BY {}",
-                                     has_time ? "ZTIMESTAMP" : "NULL", pairs->has("Z_PK") ? "Z_PK" : "rowid"));
+  auto stmt =
+      db.prepare(fmt::format("SELECT ZLID, ZPHONENUMBER, {} AS ZTIMESTAMP FROM ZWAPHONENUMBERLIDPAIR ORDER BY {}",
+                             has_time ? "ZTIMESTAMP" : "NULL", pairs->has("Z_PK") ? "Z_PK" : "rowid"));
   if (!stmt) return std::move(stmt).error();
   while (true) {
     auto row = stmt->step();
@@ -309,8 +314,8 @@ class Whatsapp final : public RecordModule<WhatsappRecord> {
           fmt::format("Last stored message of the WhatsApp chat with {}", who));
       return;
     }
-    std::string data = fmt::format("'{}' from {}", python_str(j.value("ZTEXT", Json())),
-                                   python_str(j.value("ZFROMJID", Json())));
+    std::string data =
+        fmt::format("'{}' from {}", python_str(j.value("ZTEXT", Json())), python_str(j.value("ZFROMJID", Json())));
     if (!record.links.empty()) {
       data += " - Embedded links: ";
       for (std::size_t i = 0; i < record.links.size(); ++i) data += (i == 0 ? "" : ", ") + record.links[i];
@@ -319,7 +324,9 @@ class Whatsapp final : public RecordModule<WhatsappRecord> {
   }
 };
 
-const ModuleDescriptor& descriptor_ref() { return whatsapp_descriptor(); }
+const ModuleDescriptor& descriptor_ref() {
+  return whatsapp_descriptor();
+}
 
 }  // namespace
 

@@ -46,11 +46,8 @@ constexpr std::array<Field, 19> kFields{{
 constexpr std::string_view kTable = "ZWAADDRESSBOOKCONTACT";
 
 // WhatsApp's disappearing-message choices, in seconds.
-constexpr std::array<std::pair<std::int64_t, std::string_view>, 5> kDisappearingLabels{{{86400, "24 hours"},
-                                                                                        {604800, "7 days"},
-                                                                                        {1209600, "14 days"},
-                                                                                        {2592000, "30 days"},
-                                                                                        {7776000, "90 days"}}};
+constexpr std::array<std::pair<std::int64_t, std::string_view>, 5> kDisappearingLabels{
+    {{86400, "24 hours"}, {604800, "7 days"}, {1209600, "14 days"}, {2592000, "30 days"}, {7776000, "90 days"}}};
 
 struct ContactRecord {
   Json json;
@@ -74,7 +71,8 @@ Result<std::vector<ContactRecord>> parse_contacts(const sqlite::Database& db) {
   auto columns = table_columns(db, kTable);
   if (!columns) return std::move(columns).error();
   if (!columns->exists()) return unexpected(unsupported_schema(db, "no table ZWAADDRESSBOOKCONTACT"));
-  if (!columns->has("Z_PK")) return unexpected(unsupported_schema(db, "table ZWAADDRESSBOOKCONTACT has no column Z_PK"));
+  if (!columns->has("Z_PK"))
+    return unexpected(unsupported_schema(db, "table ZWAADDRESSBOOKCONTACT has no column Z_PK"));
   std::vector<std::pair<std::string_view, std::string_view>> selected;  // key, column
   std::vector<Kind> kinds;
   std::string sql = "SELECT ";
@@ -176,7 +174,9 @@ class WhatsappContacts final : public RecordModule<ContactRecord> {
   }
 };
 
-const ModuleDescriptor& descriptor_ref() { return whatsapp_contacts_descriptor(); }
+const ModuleDescriptor& descriptor_ref() {
+  return whatsapp_contacts_descriptor();
+}
 
 }  // namespace
 
