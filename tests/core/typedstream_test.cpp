@@ -152,7 +152,9 @@ TEST(TypedstreamTest, EveryTruncationFailsCleanly) {
   for (std::size_t n = 0; n < full.size(); ++n) {
     const Bytes cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
     auto text = attributed_string_text(cut);
-    if (n < text_end) EXPECT_FALSE(text.has_value()) << "prefix of " << n << " bytes";
+    if (n < text_end) {
+      EXPECT_FALSE(text.has_value()) << "prefix of " << n << " bytes";
+    }
   }
 }
 
@@ -226,7 +228,9 @@ TEST(TypedstreamTest, RandomMutationsNeverCrash) {
     const int flips = 1 + static_cast<int>(rng() % 4);
     for (int f = 0; f < flips; ++f) mutated[rng() % mutated.size()] = static_cast<std::uint8_t>(rng());
     auto text = attributed_string_text(mutated);
-    if (text) EXPECT_LE(text->size(), mutated.size());
+    if (text) {
+      EXPECT_LE(text->size(), mutated.size());
+    }
   }
   Bytes noise(4096);
   for (int round = 0; round < 200; ++round) {

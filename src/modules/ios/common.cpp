@@ -38,8 +38,9 @@ Result<std::vector<sources::BackupFile>> find_artifacts(ModuleContext& ctx) {
       if (seen || file.flags == 2) continue;  // directories have no content
       std::error_code ec;
       if (!std::filesystem::is_regular_file(backup->blob_path(file.file_id), ec)) {
-        ctx.warn(WarningKind::kMissing, file.provenance(),
-                 fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id));
+        ctx.warn(
+            WarningKind::kMissing, file.provenance(),
+            fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id));
         continue;
       }
       if (by_file_id) {
@@ -65,9 +66,9 @@ Result<std::vector<sources::BackupFile>> find_artifacts(ModuleContext& ctx) {
 Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Database& damaged) {
   auto recovered = sqlite::recover_readable(damaged);
   if (!recovered) return std::move(recovered).error();
-  ctx.warn(WarningKind::kCorrupt, damaged.display_path(),
-           "the database is damaged; what SQLite could read was analysed, the rest may be missing: " +
-               recovered->summary());
+  ctx.warn(
+      WarningKind::kCorrupt, damaged.display_path(),
+      "the database is damaged; what SQLite could read was analysed, the rest may be missing: " + recovered->summary());
   return std::move(recovered->database);
 }
 

@@ -240,8 +240,8 @@ struct WhatsappDirectory {
 
 std::string person(const Json& j, std::string_view prefix) {
   for (const auto* suffix : {"_resolved_name", "_display_name", "_resolved_phone_number", "_identifier"}) {
-    const std::string value = text_of(j.value(fmt::format("{}{}", prefix, suffix), Json()));
-    if (!value.empty()) return value;
+    const Json value = j.value(fmt::format("{}{}", prefix, suffix), Json());
+    if (value.is_string() && !value.get_ref<const std::string&>().empty()) return value.get<std::string>();
   }
   return "None";
 }

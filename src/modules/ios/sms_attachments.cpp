@@ -18,6 +18,14 @@ constexpr std::array<std::string_view, 5> kBase64Columns{"user_info", "sticker_u
                                                          "sr_ck_server_change_token_blob"};
 constexpr std::array<std::string_view, 6> kRequiredColumns{"ROWID",    "created_date", "start_date",
                                                            "filename", "is_outgoing",  "user_info"};
+struct JoinColumns {
+  std::string_view table;
+  std::string_view first;
+  std::string_view second;
+};
+constexpr std::array<JoinColumns, 3> kJoinColumns{{{"message_attachment_join", "message_id", "attachment_id"},
+                                                   {"message", "ROWID", "handle_id"},
+                                                   {"handle", "ROWID", "id"}}};
 // Files the exploit chains of 2021 (FORCEDENTRY era) left behind: received, in /var/tmp, named "...-1".
 constexpr std::string_view kSuspiciousFolder = "/var/tmp/";
 constexpr std::string_view kSuspiciousSuffix = "-1";
@@ -42,14 +50,11 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
       return unexpected(unsupported_schema(db, fmt::format("table attachment has no column {}", column)));
     }
   }
-  for (const auto& [table, columns] :
-       std::array<std::pair<std::string_view, std::initializer_list<std::string_view>>, 3>{
-           {{"message_attachment_join", {"message_id", "attachment_id"}},
-            {"message", {"ROWID", "handle_id", "service"}},
-            {"handle", {"ROWID", "id"}}}}) {
+  // The joins to the message and its sender.
+  for (const auto& [table, first, second] : kJoinColumns) {
     auto found = table_columns(db, table);
     if (!found) return std::move(found).error();
-    if (!found->has_all(columns)) {
+    if (!found->has(first) || !found->has(second)) {
       return unexpected(unsupported_schema(db, fmt::format("table {} lacks a column of the attachment join", table)));
     }
   }
