@@ -67,6 +67,14 @@ class Sms final : public RecordModule<SmsRecord> {
                  file.provenance(), parsed.error().message);
         continue;
       }
+      const auto undecoded =
+          std::count_if(parsed->begin(), parsed->end(), [](const SmsRecord& r) { return r.undecoded_body; });
+      if (undecoded > 0) {
+        ctx.warn(WarningKind::kNote, file.provenance(),
+                 fmt::format("{} message(s) keep their text only in an attributedBody that could not be decoded; "
+                             "links in them were not checked",
+                             undecoded));
+      }
       for (auto& record : *parsed) {
         record.provenance = file.provenance();
         records.push_back(std::move(record));
@@ -84,7 +92,7 @@ class Sms final : public RecordModule<SmsRecord> {
 
   [[nodiscard]] std::optional<SmsRecord> from_json(const Json& stored) const override {
     if (!stored.is_object()) return std::nullopt;
-    return SmsRecord{stored, sms_links_to_check(stored), ""};
+    return SmsRecord{stored, sms_links_to_check(stored), "", false};
   }
 
   void check(ModuleContext& ctx, const SmsRecord& record, const Json& json) const override {
@@ -215,6 +223,7 @@ Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
     if (text.empty() && message->has("attributedBody") && !stmt->is_null("attributedBody")) {
       auto decoded = typedstream::attributed_string_text(stmt->blob("attributedBody"));
       if (decoded && !decoded->empty()) j["attributed_body_text"] = json_text(*decoded);
+      record.undecoded_body = !decoded;
     }
     record.all_links = sms_links_to_check(j);
     records.push_back(std::move(record));

@@ -28,6 +28,7 @@ struct SmsRecord {
   Json json;                           // MVT's keys, in MVT's order, plus attributed_body_text
   std::vector<std::string> all_links;  // `links`, then the links of attributed_body_text
   std::string provenance;
+  bool undecoded_body = false;  // text empty and attributedBody present but not decodable
 };
 
 // Links checked for a stored or parsed record: MVT's `links` (or, when empty, those of `text`) followed by
