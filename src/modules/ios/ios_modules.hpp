@@ -58,11 +58,26 @@ std::unique_ptr<Module> make_safari_history();
 const ModuleDescriptor& tcc_descriptor();
 std::unique_ptr<Module> make_tcc();
 
+const ModuleDescriptor& sms_descriptor();
+std::unique_ptr<Module> make_sms();
+
+const ModuleDescriptor& sms_attachments_descriptor();
+std::unique_ptr<Module> make_sms_attachments();
+
 const ModuleDescriptor& webkit_resource_load_statistics_descriptor();
 std::unique_ptr<Module> make_webkit_resource_load_statistics();
 
 const ModuleDescriptor& webkit_session_resource_log_descriptor();
 std::unique_ptr<Module> make_webkit_session_resource_log();
+
+const ModuleDescriptor& whatsapp_descriptor();
+std::unique_ptr<Module> make_whatsapp();
+
+const ModuleDescriptor& whatsapp_contacts_descriptor();
+std::unique_ptr<Module> make_whatsapp_contacts();
+
+const ModuleDescriptor& interaction_c_descriptor();
+std::unique_ptr<Module> make_interaction_c();
 
 const ModuleDescriptor& shortcuts_descriptor();
 std::unique_ptr<Module> make_shortcuts();

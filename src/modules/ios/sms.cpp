@@ -1,0 +1,257 @@
+// Artifact: sms.db of Messages (HomeDomain Library/SMS/sms.db), tables message and handle; iOS 11+ layout
+// (nanosecond Mac times) and older (seconds). Since iOS 16 many messages keep their text only in
+// message.attributedBody, an NSAttributedString in typedstream encoding (core/typedstream.hpp).
+// Reference: spec §3.3 SMS; public descriptions of the sms.db schema (iOS 15, iOS 17).
+#include "modules/ios/sms.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "core/base64.hpp"
+#include "core/time.hpp"
+#include "core/typedstream.hpp"
+#include "indicators/links.hpp"
+#include "modules/ios/common.hpp"
+#include "modules/ios/ios_modules.hpp"
+
+namespace lumiere::modules::ios {
+namespace {
+
+constexpr std::array<std::string_view, 3> kBase64Columns{"attributedBody", "payload_data", "message_summary_info"};
+constexpr std::array<std::string_view, 8> kRequiredMessageColumns{"ROWID",      "handle_id", "date",    "date_read",
+                                                                  "is_from_me", "text",      "service", "guid"};
+// Apple's threat notifications (support.apple.com/HT212960), as the first words of the iMessage.
+constexpr std::array<std::string_view, 2> kThreatNotificationPrefixes{
+    "ALERT: State-sponsored attackers may be targeting your iPhone",
+    "ALERT: Apple detected a targeted mercenary spyware attack against your iPhone"};
+
+std::string escape_newlines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string mac_time_iso(const Json& value) {
+  if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
+  if (value.is_number_float()) return timeconv::mac_to_iso(value.get<double>());
+  return "";
+}
+
+const ModuleDescriptor& descriptor_ref();
+
+class Sms final : public RecordModule<SmsRecord> {
+ public:
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return descriptor_ref(); }
+
+ protected:
+  [[nodiscard]] Result<std::vector<SmsRecord>> extract(ModuleContext& ctx) const override {
+    auto files = find_artifacts(ctx);
+    if (!files) return std::move(files).error();
+    std::vector<SmsRecord> records;
+    std::optional<Error> last_error;
+    for (const auto& file : *files) {
+      auto parsed = parse_artifact_database<std::vector<SmsRecord>>(ctx, file, parse_sms);
+      if (!parsed) {
+        if (files->size() == 1) return std::move(parsed).error();
+        ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
+                 file.provenance(), parsed.error().message);
+        continue;
+      }
+      const auto undecoded =
+          std::count_if(parsed->begin(), parsed->end(), [](const SmsRecord& r) { return r.undecoded_body; });
+      if (undecoded > 0) {
+        ctx.warn(WarningKind::kNote, file.provenance(),
+                 fmt::format("{} message(s) keep their text only in an attributedBody that could not be decoded; "
+                             "links in them were not checked",
+                             undecoded));
+      }
+      for (auto& record : *parsed) {
+        record.provenance = file.provenance();
+        records.push_back(std::move(record));
+      }
+    }
+    const auto decoded = std::count_if(records.begin(), records.end(),
+                                       [](const SmsRecord& r) { return r.json.contains("attributed_body_text"); });
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS messages ({} with their text only in "
+                                                  "attributedBody)",
+                                                  records.size(), decoded));
+    return records;
+  }
+
+  [[nodiscard]] Json to_json(const SmsRecord& record) const override { return record.json; }
+
+  [[nodiscard]] std::optional<SmsRecord> from_json(const Json& stored) const override {
+    if (!stored.is_object()) return std::nullopt;
+    return SmsRecord{stored, sms_links_to_check(stored), "", false};
+  }
+
+  void check(ModuleContext& ctx, const SmsRecord& record, const Json& json) const override {
+    const std::string isodate = json.value("isodate", "");
+    // Always on: Apple's own threat notification. On iOS 16+ its text may be only in attributedBody.
+    const std::string text = json.value("text", "");
+    const std::string shown = text.empty() ? json.value("attributed_body_text", "") : text;
+    const bool warning = std::any_of(kThreatNotificationPrefixes.begin(), kThreatNotificationPrefixes.end(),
+                                     [&](std::string_view prefix) { return shown.starts_with(prefix); });
+    if (warning) {
+      ctx.alert(AlertLevel::kHigh, fmt::format("Apple warning about state-sponsored attack received on {}", isodate),
+                isodate, json, record.provenance);
+    }
+    const auto& links = record.all_links;
+    if (!links.empty()) check_links(ctx, links, AlertLevel::kCritical, "", json, record.provenance);
+    record_links(ctx, links, isodate, "sms");
+  }
+
+  void timeline(ModuleContext& ctx, const SmsRecord& record) const override {
+    const Json& j = record.json;
+    const std::string data =
+        fmt::format("{}: {} \"{}\" from {} ({})", python_str(j.value("service", Json())),
+                    python_str(j.value("guid", Json())), escape_newlines(j.value("text", "")),
+                    python_str(j.value("phone_number", Json())), python_str(j.value("account", Json())));
+    // MVT names the first row sms_received even for messages the phone sent.
+    ctx.timeline(j.value("isodate", ""), "sms_received", data);
+    const std::string read = j.value("isodate_read", "");
+    if (!read.empty()) ctx.timeline(read, "sms_read", data);
+  }
+};
+
+const ModuleDescriptor& descriptor_ref() {
+  return sms_descriptor();
+}
+
+}  // namespace
+
+std::string sql_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
+  switch (stmt.type(column)) {
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_TEXT: return json_text(stmt.text(column));
+    case SQLITE_BLOB: {
+      const auto blob = stmt.blob(column);
+      if (base64) return base64_encode(std::span<const std::uint8_t>(blob));
+      return utf8_backslashreplace(std::span<const std::uint8_t>(blob));
+    }
+    default: return nullptr;
+  }
+}
+
+std::string python_str(const Json& value) {
+  if (value.is_null()) return "None";
+  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::vector<std::string> sms_links_to_check(const Json& record) {
+  std::vector<std::string> links;
+  if (const auto it = record.find("links"); it != record.end() && it->is_array()) {
+    for (const auto& link : *it) {
+      if (link.is_string()) links.push_back(link.get<std::string>());
+    }
+  }
+  if (links.empty()) links = ioc::extract_links(record.value("text", ""));
+  for (auto& link : ioc::extract_links(record.value("attributed_body_text", ""))) {
+    if (std::find(links.begin(), links.end(), link) == links.end()) links.push_back(std::move(link));
+  }
+  return links;
+}
+
+Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
+  auto message = table_columns(db, "message");
+  if (!message) return std::move(message).error();
+  auto handle = table_columns(db, "handle");
+  if (!handle) return std::move(handle).error();
+  if (!message->exists()) return unexpected(unsupported_schema(db, "no table message"));
+  if (!handle->has_all({"ROWID", "id"})) return unexpected(unsupported_schema(db, "table handle has no column id"));
+  for (const auto column : kRequiredMessageColumns) {
+    if (!message->has(column)) {
+      return unexpected(unsupported_schema(db, fmt::format("table message has no column {}", column)));
+    }
+  }
+  // message.* as MVT selects it, then the handle's address; messages without a handle are left out (inner join).
+  std::string sql = "SELECT ";
+  for (const auto& column : message->names) sql += "message." + sql_identifier(column) + ", ";
+  sql +=
+      "handle.id AS phone_number FROM message JOIN handle ON handle.ROWID = message.handle_id "
+      "ORDER BY message.ROWID";
+  auto stmt = db.prepare(sql);
+  if (!stmt) return std::move(stmt).error();
+  const int column_count = static_cast<int>(message->names.size());
+  std::vector<SmsRecord> records;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    SmsRecord record;
+    Json& j = record.json;
+    j = Json::object();
+    for (int i = 0; i < column_count; ++i) {
+      const std::string& name = message->names[static_cast<std::size_t>(i)];
+      const bool base64 = std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end();
+      j[name] = column_json(*stmt, i, base64);
+    }
+    j["phone_number"] = column_json(*stmt, column_count, false);
+    j["isodate"] = mac_time_iso(j["date"]);
+    j["isodate_read"] = mac_time_iso(j["date_read"]);
+    j["direction"] = j["is_from_me"] == 1 ? "sent" : "received";
+    const std::string text = stmt->text("text");
+    j["text"] = json_text(text);
+    const auto links = ioc::extract_links(text);
+    Json link_list = Json::array();
+    for (const auto& link : links) link_list.push_back(json_text(link));
+    j["links"] = std::move(link_list);
+    // Beyond MVT: the text that only the attributedBody archive holds (iOS 16+), so its links are checked.
+    if (text.empty() && message->has("attributedBody") && !stmt->is_null("attributedBody")) {
+      auto decoded = typedstream::attributed_string_text(stmt->blob("attributedBody"));
+      if (decoded && !decoded->empty()) j["attributed_body_text"] = json_text(*decoded);
+      record.undecoded_body = !decoded;
+    }
+    record.all_links = sms_links_to_check(j);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+const ModuleDescriptor& sms_descriptor() {
+  static const ModuleDescriptor kDescriptor{
+      .id = "ios.sms",
+      .slug = "sms",
+      .mvt_class = "SMS",
+      .description =
+          "SMS and iMessage messages of sms.db, with text decoded from attributedBody (iOS 16+); checks their "
+          "links against indicators and flags Apple's threat notifications",
+      .sources = {SourceKind::kIosBackup},
+      .locations = {{.domain = "HomeDomain",
+                     .relative_path = "Library/SMS/sms.db",
+                     .fs_glob = "private/var/mobile/Library/SMS/sms.db"}},
+      .timestamp_fields = {"isodate", "isodate_read"},
+      .dependencies = {},
+      .shape = ResultsShape::kList,
+  };
+  return kDescriptor;
+}
+
+std::unique_ptr<Module> make_sms() {
+  return std::make_unique<Sms>();
+}
+
+}  // namespace lumiere::modules::ios
