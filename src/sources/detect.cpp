@@ -57,7 +57,9 @@ bool backup_encrypted(const fs::path& dir) {
 }
 
 std::optional<DetectedEvidence> detect_ios_backup(const fs::path& dir) {
-  auto looks_like = [](const fs::path& d) { return path_exists(d / "Manifest.db") || path_exists(d / "Manifest.plist"); };
+  auto looks_like = [](const fs::path& d) {
+    return path_exists(d / "Manifest.db") || path_exists(d / "Manifest.plist");
+  };
   if (looks_like(dir) && path_exists(dir / "Info.plist")) {
     return DetectedEvidence{EvidenceKind::kIosBackup, false, backup_encrypted(dir), "Manifest and Info.plist"};
   }
