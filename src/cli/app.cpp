@@ -10,6 +10,7 @@
 #include "cli/check.hpp"
 #include "cli/demo.hpp"
 #include "cli/iocs_command.hpp"
+#include "cli/scan.hpp"
 #include "core/version.hpp"
 
 namespace lumiere::cli {
@@ -95,15 +96,11 @@ int run(int argc, char** argv) {
   CheckOptions scan_options;
   auto* scan = app.add_subcommand("scan", "Recognise the evidence and run the matching analysis");
   add_check_options(*scan, scan_options);
-  scan->add_option("PATH", scan_paths, "Evidence: iOS backup folder, ...")->required();
-  scan->callback([&] {
-    if (scan_paths.size() != 1) {
-      exit_code = not_supported_yet("scanning several inputs in one run");
-      return;
-    }
-    if (scan_options.output.empty()) scan_options.output = default_output_dir("scan").string();
-    exit_code = check_ios_backup(scan_paths.front(), scan_options, command_line);
-  });
+  scan->add_option("PATH", scan_paths,
+                   "Evidence: iOS backup (plain or encrypted), iOS filesystem dump, sysdiagnose, Android bugreport, "
+                   "androidqf, Android backup (.ab); several allowed")
+      ->required();
+  scan->callback([&] { exit_code = scan_command(scan_paths, scan_options, command_line); });
 
   // demo
   std::string demo_output;

@@ -1,0 +1,130 @@
+#include "cli/scan.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <tuple>
+
+#include "cli/app.hpp"
+#include "core/json.hpp"
+#include "sources/detect.hpp"
+
+namespace lumiere::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ScanRow {
+  std::string evidence;
+  std::string kind;
+  std::string outcome;                  // verdict, "not supported yet" or the error
+  int rank = 0;                         // 3 spyware signs, 2 review, 1 no sign, 0 not analysed
+  std::array<std::size_t, 3> counts{};  // CRITICAL, HIGH, MEDIUM
+  std::string results;
+};
+
+// A folder name for one input, unique among the inputs of the run.
+std::string folder_name(const fs::path& evidence, std::set<std::string>& used) {
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(evidence, ec), ec);
+  std::string name = absolute.filename().string();
+  if (name.empty()) name = "evidence";
+  for (char& c : name) {
+    if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '_';
+  }
+  std::string candidate = name;
+  for (int i = 2; !used.insert(candidate).second; ++i) candidate = fmt::format("{}-{}", name, i);
+  return candidate;
+}
+
+void read_counts(const fs::path& out, ScanRow& row) {
+  std::ifstream in(out / "alerts.json", std::ios::binary);
+  if (!in) return;
+  const Json alerts = Json::parse(in, nullptr, false);
+  if (!alerts.is_array()) return;
+  for (const auto& alert : alerts) {
+    const std::string level = alert.value("level", "");
+    if (level == "CRITICAL") ++row.counts[0];
+    if (level == "HIGH") ++row.counts[1];
+    if (level == "MEDIUM") ++row.counts[2];
+  }
+}
+
+void print_table(std::vector<ScanRow>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const ScanRow& a, const ScanRow& b) {
+    return std::tie(b.rank, b.counts[0], b.counts[1], b.counts[2]) <
+           std::tie(a.rank, a.counts[0], a.counts[1], a.counts[2]);
+  });
+  fmt::print("\nSummary ({} inputs, most severe first):\n", rows.size());
+  fmt::print("  {:<32} {:<24} {:>8} {:>5} {:>7}  {}\n", "evidence", "kind", "CRITICAL", "HIGH", "MEDIUM", "outcome");
+  for (const auto& row : rows) {
+    fmt::print("  {:<32} {:<24} {:>8} {:>5} {:>7}  {}\n", row.evidence, row.kind, row.counts[0], row.counts[1],
+               row.counts[2], row.outcome);
+    if (!row.results.empty()) fmt::print("  {:<32} results: {}\n", "", row.results);
+  }
+}
+
+}  // namespace
+
+int scan_command(const std::vector<std::string>& paths, CheckOptions options, const std::string& command_line) {
+  const fs::path base = options.output.empty() ? default_output_dir("scan") : fs::path(options.output);
+  const bool several = paths.size() > 1;
+  std::set<std::string> used;
+  std::vector<ScanRow> rows;
+  int exit_code = kExitClean;
+  bool any_error = false;
+  for (const auto& path : paths) {
+    ScanRow row;
+    row.evidence = path;
+    auto detected = sources::detect_evidence(path);
+    if (!detected) {
+      fmt::print(stderr, "lumiere: {}\n", detected.error().describe());
+      row.kind = "unrecognised";
+      row.outcome = "not analysed: not recognised";
+      any_error = true;
+      rows.push_back(std::move(row));
+      continue;
+    }
+    row.kind = std::string(sources::to_string(detected->kind));
+    if (detected->kind != sources::EvidenceKind::kIosBackup) {
+      fmt::print(stderr, "lumiere: {}: recognised as {} ({}); analysing it is not supported yet in this version.\n",
+                 path, row.kind, detected->reason);
+      row.outcome = "not supported yet";
+      any_error = true;
+      rows.push_back(std::move(row));
+      continue;
+    }
+    if (detected->encrypted) row.kind += " (encrypted)";
+    CheckOptions one = options;
+    const fs::path out = several ? base / folder_name(path, used) : base;
+    one.output = out.string();
+    if (several) fmt::print("\n== {} ({}) ==\n", path, row.kind);
+    const int code = check_ios_backup(path, one, command_line);
+    read_counts(out, row);
+    row.results = out.string();
+    if (code == kExitError) {
+      row.outcome = "not analysed: error (see above)";
+      any_error = true;
+    } else if (row.counts[0] + row.counts[1] > 0) {
+      row.outcome = "SIGNS OF KNOWN SPYWARE";
+      row.rank = 3;
+      exit_code = kExitAlerts;
+    } else if (row.counts[2] > 0) {
+      row.outcome = "needs expert review";
+      row.rank = 2;
+    } else {
+      row.outcome = "no sign of known spyware";
+      row.rank = 1;
+    }
+    rows.push_back(std::move(row));
+  }
+  if (several) print_table(rows);
+  if (exit_code == kExitClean && any_error) exit_code = kExitError;
+  return exit_code;
+}
+
+}  // namespace lumiere::cli
