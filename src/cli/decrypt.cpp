@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -99,27 +100,49 @@ std::optional<std::string> destination_problem(const fs::path& dest, const sourc
   return std::nullopt;
 }
 
-std::optional<sources::IosBackup> open_encrypted(const fs::path& backup_path, const SecretOptions& secret,
-                                                 const char* command) {
-  auto probe = sources::IosBackup::open(backup_path);
-  if (!probe) {
-    fmt::print(stderr, "lumiere: {}\n", probe.error().describe());
+// Opens an encrypted backup for decrypt-backup / extract-key: every cheap check (not encrypted, incomplete,
+// a bad destination) comes before the slow key derivation.
+std::optional<sources::IosBackup> open_encrypted(
+    const fs::path& backup_path, const SecretOptions& secret, const char* command,
+    const std::function<std::optional<std::string>(const sources::IosBackup&)>& check = nullptr) {
+  auto backup = sources::IosBackup::open(backup_path);
+  if (!backup) {
+    fmt::print(stderr, "lumiere: {}\n", backup.error().describe());
     return std::nullopt;
   }
-  if (!probe->encrypted()) {
+  if (!backup->encrypted()) {
     fmt::print(stderr, "lumiere: {}: this backup is not encrypted{}: {} is only for encrypted backups ({})\n",
-               probe->root().string(), probe->decrypted_copy() ? " (it is already a decrypted copy)" : "", command,
+               backup->root().string(), backup->decrypted_copy() ? " (it is already a decrypted copy)" : "", command,
                "`lumiere ios check-backup` reads it as it is");
     return std::nullopt;
   }
-  if (!probe->has_status_plist()) {
+  if (!backup->has_status_plist()) {
     fmt::print(stderr,
                "lumiere: {}: Status.plist is missing: this backup looks incomplete or was not copied whole "
                "(iTunes/Finder write Status.plist with every backup)\n",
-               (probe->root() / "Status.plist").string());
+               (backup->root() / "Status.plist").string());
     return std::nullopt;
   }
-  return open_backup_for_reading(backup_path, secret);
+  if (check) {
+    if (auto problem = check(*backup)) {
+      fmt::print(stderr, "lumiere: {}\n", *problem);
+      return std::nullopt;
+    }
+  }
+  auto resolved = resolve_secret(secret);
+  if (!resolved) {
+    fmt::print(stderr, "lumiere: {}\n", resolved.error().describe());
+    return std::nullopt;
+  }
+  if (!*resolved) {
+    fmt::print(stderr, "lumiere: {}\n", encrypted_backup_hint(backup->root()));
+    return std::nullopt;
+  }
+  if (auto ok = backup->unlock(**resolved); !ok) {
+    fmt::print(stderr, "lumiere: {}\n", unlock_error_message(ok.error()));
+    return std::nullopt;
+  }
+  return std::move(*backup);
 }
 
 }  // namespace
@@ -129,13 +152,15 @@ int decrypt_ios_backup(const fs::path& backup_path, const DecryptOptions& option
     fmt::print(stderr, "lumiere: ios decrypt-backup: -d/--destination is required\n");
     return kExitError;
   }
-  auto backup = open_encrypted(backup_path, options.secret, "decrypt-backup");
-  if (!backup) return kExitError;
   const fs::path dest(options.destination);
-  if (auto problem = destination_problem(dest, *backup, backup_path)) {
-    fmt::print(stderr, "lumiere: {}: {}\n", dest.string(), *problem);
-    return kExitError;
-  }
+  auto backup = open_encrypted(backup_path, options.secret, "decrypt-backup",
+                               [&](const sources::IosBackup& b) -> std::optional<std::string> {
+                                 if (auto problem = destination_problem(dest, b, backup_path)) {
+                                   return dest.string() + ": " + *problem;
+                                 }
+                                 return std::nullopt;
+                               });
+  if (!backup) return kExitError;
   auto manifest = backup->manifest();
   if (!manifest) {
     fmt::print(stderr, "lumiere: {}\n", manifest.error().describe());
@@ -265,18 +290,20 @@ int decrypt_ios_backup(const fs::path& backup_path, const DecryptOptions& option
 }
 
 int extract_ios_key(const fs::path& backup_path, const SecretOptions& secret, const std::string& key_file) {
-  auto backup = open_encrypted(backup_path, secret, "extract-key");
+  const fs::path out(key_file);
+  auto backup = open_encrypted(backup_path, secret, "extract-key",
+                               [&](const sources::IosBackup& b) -> std::optional<std::string> {
+                                 if (!key_file.empty() && (is_within(out, b.root()) || is_within(out, backup_path))) {
+                                   return out.string() + ": the key file must not be inside the backup";
+                                 }
+                                 return std::nullopt;
+                               });
   if (!backup) return kExitError;
   std::string hex = backup->backup_key()->hex();
   if (key_file.empty()) {
     fmt::print("{}\n", hex);
     crypto::wipe(hex);
     return kExitClean;
-  }
-  const fs::path out(key_file);
-  if (is_within(out, backup->root()) || is_within(out, backup_path)) {
-    fmt::print(stderr, "lumiere: {}: the key file must not be inside the backup\n", out.string());
-    return kExitError;
   }
   const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // NOLINT(cppcoreguidelines-pro-type-vararg)
   const bool ok = fd >= 0 && ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size());

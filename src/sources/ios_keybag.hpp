@@ -37,7 +37,7 @@ class ClassKeys {
 
 class Keybag {
  public:
-  static constexpr std::size_t kMaxBytes = 64 * 1024;
+  static constexpr std::size_t kMaxBytes = std::size_t{64} * 1024;
   static constexpr std::size_t kMaxClassKeys = 64;
 
   // kUnsupported "unsupported keybag: ..." for anything that is not a backup keybag we can derive keys for.

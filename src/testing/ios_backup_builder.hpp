@@ -33,7 +33,7 @@ plist::Bytes mbfile_blob(const std::string& relative_path, std::int64_t size, co
                          std::int64_t flags = 1, const std::optional<plist::Bytes>& encryption_key = std::nullopt);
 
 // The password of encrypted fixture backups unless one is given.
-inline constexpr const char* kDefaultBackupPassword = "lumiere-test";
+inline constexpr const char* kDefaultBackupPassword = "fixture password 1";
 
 // How an encrypted fixture backup derives its key. iOS uses 10,000,000 DPIC rounds and 10,000 ITER; tests
 // use low counts so that they stay fast (one case uses the real ones).

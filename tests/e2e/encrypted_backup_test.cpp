@@ -176,7 +176,8 @@ TEST(EncryptedBackup, ModulesReadDecryptedFilesAndDatabasesInMemory) {
   ASSERT_TRUE(sms);
   auto db = backup->open_database(*sms);
   ASSERT_TRUE(db) << db.error().describe();
-  ASSERT_TRUE(db->probe());
+  auto probed = db->probe();
+  ASSERT_TRUE(probed) << probed.error().describe();
   auto stmt = db->prepare("SELECT x FROM t");
   ASSERT_TRUE(stmt);
   ASSERT_TRUE(*stmt->step());
