@@ -29,24 +29,24 @@ void set_rounds(benchmark::State& state, std::int64_t rounds) {
       benchmark::Counter(static_cast<double>(rounds), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void BM_Pbkdf2Sha256_Lumiere(benchmark::State& state) {
+void pbkdf2_sha256_lumiere(benchmark::State& state) {
   const auto rounds = static_cast<std::uint32_t>(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(crypto::pbkdf2_hmac_sha256(password(), dpsl(), rounds));
+  while (state.KeepRunning()) benchmark::DoNotOptimize(crypto::pbkdf2_hmac_sha256(password(), dpsl(), rounds));
   set_rounds(state, state.range(0));
 }
-BENCHMARK(BM_Pbkdf2Sha256_Lumiere)->Arg(kIosDpic)->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(pbkdf2_sha256_lumiere)->Arg(kIosDpic)->Iterations(3)->Unit(benchmark::kMillisecond);
 
-void BM_Pbkdf2Sha256_OpenSsl(benchmark::State& state) {
+void pbkdf2_sha256_openssl(benchmark::State& state) {
   const auto rounds = static_cast<std::uint32_t>(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(crypto::pbkdf2_hmac_sha256_openssl(password(), dpsl(), rounds));
+  while (state.KeepRunning()) benchmark::DoNotOptimize(crypto::pbkdf2_hmac_sha256_openssl(password(), dpsl(), rounds));
   set_rounds(state, state.range(0));
 }
-BENCHMARK(BM_Pbkdf2Sha256_OpenSsl)->Arg(kIosDpic)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(pbkdf2_sha256_openssl)->Arg(kIosDpic)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // The floor: 2 x rounds SHA-256 compressions, each block depending on the previous result as in PBKDF2.
-void BM_Sha256Floor_TwoCompressionsPerRound(benchmark::State& state) {
+void sha256_floor_two_compressions_per_round(benchmark::State& state) {
   const auto rounds = static_cast<std::uint32_t>(state.range(0));
-  for (auto _ : state) {
+  while (state.KeepRunning()) {
     std::array<std::uint32_t, 8> chain{};
     std::array<std::uint8_t, 64> block{};
     for (std::uint32_t i = 0; i < 2 * rounds; ++i) {
@@ -60,16 +60,16 @@ void BM_Sha256Floor_TwoCompressionsPerRound(benchmark::State& state) {
   }
   set_rounds(state, state.range(0));
 }
-BENCHMARK(BM_Sha256Floor_TwoCompressionsPerRound)->Arg(kIosDpic)->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(sha256_floor_two_compressions_per_round)->Arg(kIosDpic)->Iterations(3)->Unit(benchmark::kMillisecond);
 
-void BM_AesCbcDecrypt(benchmark::State& state) {
+void aes_cbc_decrypt(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
   const crypto::Key key = crypto::Key::random();
   std::vector<std::uint8_t> plain(size, 0x42);
   const auto cipher = crypto::aes_cbc_encrypt(key, plain);
   std::vector<std::uint8_t> out;
   out.reserve(cipher.size() + 16);
-  for (auto _ : state) {
+  while (state.KeepRunning()) {
     out.clear();
     crypto::CbcDecryptor decryptor(key);
     benchmark::DoNotOptimize(decryptor.update(cipher, out));
@@ -77,6 +77,6 @@ void BM_AesCbcDecrypt(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(cipher.size()));
 }
-BENCHMARK(BM_AesCbcDecrypt)->Arg(64 << 20)->Unit(benchmark::kMillisecond);
+BENCHMARK(aes_cbc_decrypt)->Arg(64 << 20)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -87,11 +87,10 @@ void add_secret_options(CLI::App& command, SecretOptions& options, bool with_key
 }
 
 Result<std::optional<sources::BackupSecret>> resolve_secret(const SecretOptions& options) {
-  const int given = (options.password ? 1 : 0) + (options.password_file.empty() ? 0 : 1) +
-                    (options.key_file.empty() ? 0 : 1);
+  const int given =
+      (options.password ? 1 : 0) + (options.password_file.empty() ? 0 : 1) + (options.key_file.empty() ? 0 : 1);
   if (given > 1) {
-    return unexpected(ErrorCode::kInvalidArgument,
-                      "give only one of -p/--password, --password-file and -k/--key-file");
+    return unexpected(ErrorCode::kInvalidArgument, "give only one of -p/--password, --password-file and -k/--key-file");
   }
   if (options.password) return std::optional(sources::BackupSecret::from_password(*options.password));
   if (!options.password_file.empty()) {

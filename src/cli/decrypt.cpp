@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -39,7 +39,8 @@ bool is_within(const fs::path& child, const fs::path& parent) {
 class NewFile {
  public:
   explicit NewFile(const fs::path& path)
-      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) {}  // NOLINT(cppcoreguidelines-pro-type-vararg)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) {
+  }  // NOLINT(cppcoreguidelines-pro-type-vararg)
   ~NewFile() {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -73,7 +74,8 @@ class NewFile {
 
 Result<void> write_new_file(const fs::path& path, std::span<const std::uint8_t> data) {
   NewFile out(path);
-  if (!out.ok()) return unexpected(ErrorCode::kIo, std::string("cannot create: ") + std::strerror(errno), path.string());
+  if (!out.ok())
+    return unexpected(ErrorCode::kIo, std::string("cannot create: ") + std::strerror(errno), path.string());
   if (auto ok = out.write(data); !ok) return unexpected(ok.error().code, ok.error().message, path.string());
   return out.close();
 }
@@ -198,9 +200,10 @@ int decrypt_ios_backup(const fs::path& backup_path, const DecryptOptions& option
     if (file.flags != 1) continue;
     const fs::path source = backup->blob_path(file.file_id);
     if (source.empty()) {
-      warnings.push_back(fmt::format("{}: invalid file ID \"{}\": refused (it could name a path outside the "
-                                     "destination)",
-                                     file.provenance(), file.file_id));
+      warnings.push_back(
+          fmt::format("{}: invalid file ID \"{}\": refused (it could name a path outside the "
+                      "destination)",
+                      file.provenance(), file.file_id));
       continue;
     }
     if (!fs::is_regular_file(source, ec) || fs::is_symlink(source, ec)) {
@@ -226,18 +229,19 @@ int decrypt_ios_backup(const fs::path& backup_path, const DecryptOptions& option
       {
         NewFile out(job.target);
         if (!out.ok()) {
-          status = unexpected(ErrorCode::kIo, std::string("cannot create: ") + std::strerror(errno),
-                              job.target.string());
+          status =
+              unexpected(ErrorCode::kIo, std::string("cannot create: ") + std::strerror(errno), job.target.string());
         } else {
-          status = backup->read_stream(job.file, [&out](std::span<const std::uint8_t> piece) { return out.write(piece); });
+          status =
+              backup->read_stream(job.file, [&out](std::span<const std::uint8_t> piece) { return out.write(piece); });
           if (status) status = out.close();
         }
       }
       if (!status) {
         fs::remove(job.target, dir_ec);
         const std::scoped_lock lock(mutex);
-        failures.push_back(fmt::format("{} (file ID {}): {}; not decrypted", job.file.provenance(),
-                                       job.file.file_id, status.error().message));
+        failures.push_back(fmt::format("{} (file ID {}): {}; not decrypted", job.file.provenance(), job.file.file_id,
+                                       status.error().message));
         continue;
       }
       if (auto meta = backup->file_metadata(job.file)) {
@@ -247,8 +251,9 @@ int decrypt_ios_backup(const fs::path& backup_path, const DecryptOptions& option
       }
     }
   };
-  const unsigned threads = std::max(1U, std::min<unsigned>(std::thread::hardware_concurrency(),
-                                                           static_cast<unsigned>(std::max<std::size_t>(jobs.size(), 1))));
+  const unsigned threads =
+      std::max(1U, std::min<unsigned>(std::thread::hardware_concurrency(),
+                                      static_cast<unsigned>(std::max<std::size_t>(jobs.size(), 1))));
   std::vector<std::thread> pool;
   pool.reserve(threads);
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
@@ -305,7 +310,8 @@ int extract_ios_key(const fs::path& backup_path, const SecretOptions& secret, co
     crypto::wipe(hex);
     return kExitClean;
   }
-  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  const int fd =
+      ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // NOLINT(cppcoreguidelines-pro-type-vararg)
   const bool ok = fd >= 0 && ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size());
   if (fd >= 0) ::close(fd);
   crypto::wipe(hex);

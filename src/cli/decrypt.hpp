@@ -20,7 +20,6 @@ struct DecryptOptions {
 int decrypt_ios_backup(const std::filesystem::path& backup_path, const DecryptOptions& options);
 
 // Prints the key, or writes it (64 hex digits, no newline, mode 0600) to `key_file` when not empty.
-int extract_ios_key(const std::filesystem::path& backup_path, const SecretOptions& secret,
-                    const std::string& key_file);
+int extract_ios_key(const std::filesystem::path& backup_path, const SecretOptions& secret, const std::string& key_file);
 
 }  // namespace lumiere::cli

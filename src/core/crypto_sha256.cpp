@@ -84,10 +84,9 @@ std::vector<std::uint8_t> pbkdf2_hmac_sha256(std::span<const std::uint8_t> passw
     // U1 = HMAC(P, salt || INT(i)): the salt can be any length, so the generic streaming form.
     SHA256_CTX u1_ctx = inner_ctx;
     SHA256_Update(&u1_ctx, salt.data(), salt.size());
-    const std::array<std::uint8_t, 4> index_be{static_cast<std::uint8_t>(block_index >> 24U),
-                                               static_cast<std::uint8_t>(block_index >> 16U),
-                                               static_cast<std::uint8_t>(block_index >> 8U),
-                                               static_cast<std::uint8_t>(block_index)};
+    const std::array<std::uint8_t, 4> index_be{
+        static_cast<std::uint8_t>(block_index >> 24U), static_cast<std::uint8_t>(block_index >> 16U),
+        static_cast<std::uint8_t>(block_index >> 8U), static_cast<std::uint8_t>(block_index)};
     SHA256_Update(&u1_ctx, index_be.data(), index_be.size());
     SHA256_Final(outer_block.data(), &u1_ctx);
     SHA256_CTX u1_outer = outer_ctx;

@@ -50,7 +50,8 @@ Result<crypto::Key> ClassKeys::unwrap(std::uint32_t protection_class, std::span<
 
 Result<Keybag> Keybag::parse(std::span<const std::uint8_t> data) {
   if (data.empty()) return unsupported("empty");
-  if (data.size() > kMaxBytes) return unsupported(fmt::format("{} bytes, more than a backup keybag holds", data.size()));
+  if (data.size() > kMaxBytes)
+    return unsupported(fmt::format("{} bytes, more than a backup keybag holds", data.size()));
   Keybag bag;
   bool in_header = true;
   bool seen_uuid = false;

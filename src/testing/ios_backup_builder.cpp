@@ -112,8 +112,8 @@ plist::Bytes build_keybag(const KeyDerivation& derivation, const plist::Bytes& s
   return out;
 }
 
-plist::Bytes mbfile_blob(const std::string& relative_path, std::int64_t size, const FileMeta& meta,
-                         std::int64_t flags, const std::optional<plist::Bytes>& encryption_key) {
+plist::Bytes mbfile_blob(const std::string& relative_path, std::int64_t size, const FileMeta& meta, std::int64_t flags,
+                         const std::optional<plist::Bytes>& encryption_key) {
   plist::Dict mbfile{{"LastModified", meta.last_modified},
                      {"Flags", std::int64_t{0}},
                      {"GroupID", meta.user_id},
@@ -311,15 +311,15 @@ Result<void> IosBackupBuilder::write_manifest_and_files(const std::map<std::uint
       const auto protection_class = static_cast<std::uint32_t>(entry.meta.protection_class);
       const auto class_key = class_keys.find(protection_class);
       if (class_key == class_keys.end()) {
-        return unexpected(ErrorCode::kInvalidArgument, "no class key for protection class " +
-                                                           std::to_string(protection_class));
+        return unexpected(ErrorCode::kInvalidArgument,
+                          "no class key for protection class " + std::to_string(protection_class));
       }
       file_key = crypto::Key::random();
       encryption_key = class_wrapped(protection_class, class_key->second, *file_key);
     }
-    const plist::Bytes blob = entry.raw_blob ? *entry.raw_blob
-                                             : mbfile_blob(entry.relative_path, size, entry.meta, entry.flags,
-                                                           encryption_key);
+    const plist::Bytes blob = entry.raw_blob
+                                  ? *entry.raw_blob
+                                  : mbfile_blob(entry.relative_path, size, entry.meta, entry.flags, encryption_key);
     insert->bind(1, id).bind(2, entry.domain).bind(3, entry.relative_path).bind(4, entry.flags).bind_blob(5, blob);
     if (auto step = insert->step(); !step) return std::move(step).error();
     if (auto reset = insert->reset(); !reset) return reset;

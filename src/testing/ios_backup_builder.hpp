@@ -38,16 +38,17 @@ inline constexpr const char* kDefaultBackupPassword = "fixture password 1";
 // How an encrypted fixture backup derives its key. iOS uses 10,000,000 DPIC rounds and 10,000 ITER; tests
 // use low counts so that they stay fast (one case uses the real ones).
 struct KeyDerivation {
-  std::uint32_t dpic = 1000;        // PBKDF2-HMAC-SHA256 rounds (DPIC), iOS >= 10.2
-  std::uint32_t iterations = 10;    // PBKDF2-HMAC-SHA1 rounds (ITER)
-  bool double_derivation = true;    // false: an older backup's keybag without DPSL/DPIC
+  std::uint32_t dpic = 1000;      // PBKDF2-HMAC-SHA256 rounds (DPIC), iOS >= 10.2
+  std::uint32_t iterations = 10;  // PBKDF2-HMAC-SHA1 rounds (ITER)
+  bool double_derivation = true;  // false: an older backup's keybag without DPSL/DPIC
 };
 
 // A backup keybag (Manifest.plist BackupKeyBag): header tags VERS, TYPE, UUID, HMCK, WRAP, SALT, ITER (and
 // DPWT, DPIC, DPSL with double derivation), then one UUID/CLAS/WRAP/KTYP/WPKY record per class key, each
 // wrapped (RFC 3394) with `backup_key`.
 plist::Bytes build_keybag(const KeyDerivation& derivation, const plist::Bytes& salt, const plist::Bytes& dpsl,
-                          const crypto::Key& backup_key, const std::vector<std::pair<std::uint32_t, crypto::Key>>& class_keys);
+                          const crypto::Key& backup_key,
+                          const std::vector<std::pair<std::uint32_t, crypto::Key>>& class_keys);
 
 // Info.plist of an iPhone 12 on iOS 15.5 with realistic keys (and a few MVT ignores).
 plist::Dict default_info_plist();

@@ -39,16 +39,20 @@ TEST(Pbkdf2Sha256, PublishedVectors) {
             "ae4d0c95af6b46d32d0adff928f06dd02a303f8ef3c251dfd6e2d85a95474c43");
   EXPECT_EQ(to_hex(pbkdf2_hmac_sha256(bytes("password"), bytes("salt"), 4096)),
             "c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a");
-  EXPECT_EQ(to_hex(pbkdf2_hmac_sha256(bytes("passwordPASSWORDpassword"),
-                                      bytes("saltSALTsaltSALTsaltSALTsaltSALTsalt"), 4096, 40)),
+  EXPECT_EQ(to_hex(pbkdf2_hmac_sha256(bytes("passwordPASSWORDpassword"), bytes("saltSALTsaltSALTsaltSALTsaltSALTsalt"),
+                                      4096, 40)),
             "348c89dbcbd32b2f32d814b8116e84cf2b17347ebc1800181c4e2a1fb8dd53e1c635518c7dac47e9");
 }
 
 TEST(Pbkdf2Sha256, MatchesOpenSslForEveryShape) {
-  const std::vector<std::string> passwords{"", "a", "p\xC3\xA4sswort \xE6\x97\xA5\xE6\x9C\xAC !$`\"'\\;|&*?",
-                                           std::string(64, 'x'), std::string(65, 'y'), std::string(200, 'z')};
-  const std::vector<std::string> salts{"", "salt", std::string(20, '\x01'), std::string(55, 's'),
-                                       std::string(56, 't'), std::string(130, 'u')};
+  const std::vector<std::string> passwords{"",
+                                           "a",
+                                           "p\xC3\xA4sswort \xE6\x97\xA5\xE6\x9C\xAC !$`\"'\\;|&*?",
+                                           std::string(64, 'x'),
+                                           std::string(65, 'y'),
+                                           std::string(200, 'z')};
+  const std::vector<std::string> salts{
+      "", "salt", std::string(20, '\x01'), std::string(55, 's'), std::string(56, 't'), std::string(130, 'u')};
   for (const auto& password : passwords) {
     for (const auto& salt : salts) {
       for (const std::uint32_t rounds : {1U, 2U, 3U, 1000U}) {

@@ -1,9 +1,8 @@
 // The backup keybag parser: keybags built the way iTunes/Finder write them (testing::build_keybag), the two
 // password derivations, the wrong-password integrity failure, and hostile or unsupported TLV streams.
-#include "sources/ios_keybag.hpp"
-
 #include <gtest/gtest.h>
 
+#include "sources/ios_keybag.hpp"
 #include "testing/ios_backup_builder.hpp"
 
 namespace lumiere::sources {
@@ -18,10 +17,11 @@ Built build(const testing::KeyDerivation& derivation, const std::string& passwor
   const std::vector<std::uint8_t> salt(20, 0x11);
   const std::vector<std::uint8_t> dpsl(20, 0x22);
   const std::span<const std::uint8_t> pw(reinterpret_cast<const std::uint8_t*>(password.data()), password.size());
-  std::vector<std::uint8_t> key = derivation.double_derivation
-                                      ? crypto::pbkdf2_hmac_sha1(crypto::pbkdf2_hmac_sha256_openssl(pw, dpsl, derivation.dpic),
-                                                                 salt, derivation.iterations)
-                                      : crypto::pbkdf2_hmac_sha1(pw, salt, derivation.iterations);
+  std::vector<std::uint8_t> key =
+      derivation.double_derivation
+          ? crypto::pbkdf2_hmac_sha1(crypto::pbkdf2_hmac_sha256_openssl(pw, dpsl, derivation.dpic), salt,
+                                     derivation.iterations)
+          : crypto::pbkdf2_hmac_sha1(pw, salt, derivation.iterations);
   Built built;
   for (std::uint32_t c = 1; c <= 11; ++c) built.class_keys.emplace_back(c, crypto::Key::random());
   built.keybag = testing::build_keybag(derivation, salt, dpsl, crypto::Key(key), built.class_keys);
@@ -102,16 +102,16 @@ TEST(Keybag, HostileAndUnsupportedStreams) {
   no_salt.insert(no_salt.end(), tail.begin(), tail.end());
   expect_unsupported(no_salt, "no SALT/ITER");
   std::vector<std::uint8_t> device_only = tlv("UUID", std::vector<std::uint8_t>(16, 1));
-  for (const auto& part : {tlv("TYPE", {0, 0, 0, 1}), tlv("SALT", std::vector<std::uint8_t>(20, 2)),
-                           tlv("ITER", {0, 0, 0, 10}), tlv("UUID", std::vector<std::uint8_t>(16, 3)),
-                           tlv("CLAS", {0, 0, 0, 1}), tlv("WRAP", {0, 0, 0, 1}),
-                           tlv("WPKY", std::vector<std::uint8_t>(40, 4))}) {
+  for (const auto& part :
+       {tlv("TYPE", {0, 0, 0, 1}), tlv("SALT", std::vector<std::uint8_t>(20, 2)), tlv("ITER", {0, 0, 0, 10}),
+        tlv("UUID", std::vector<std::uint8_t>(16, 3)), tlv("CLAS", {0, 0, 0, 1}), tlv("WRAP", {0, 0, 0, 1}),
+        tlv("WPKY", std::vector<std::uint8_t>(40, 4))}) {
     device_only.insert(device_only.end(), part.begin(), part.end());
   }
   expect_unsupported(device_only, "class keys wrapped only with the device key");
   std::vector<std::uint8_t> type_too_high = tlv("UUID", std::vector<std::uint8_t>(16, 1));
-  for (const auto& part : {tlv("TYPE", {0, 0, 0, 9}), tlv("SALT", std::vector<std::uint8_t>(20, 2)),
-                           tlv("ITER", {0, 0, 0, 10})}) {
+  for (const auto& part :
+       {tlv("TYPE", {0, 0, 0, 9}), tlv("SALT", std::vector<std::uint8_t>(20, 2)), tlv("ITER", {0, 0, 0, 10})}) {
     type_too_high.insert(type_too_high.end(), part.begin(), part.end());
   }
   expect_unsupported(type_too_high, "keybag type 9");

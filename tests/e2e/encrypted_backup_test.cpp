@@ -62,8 +62,8 @@ void build_twin(const fs::path& root, bool encrypted, const std::string& passwor
   builder.encrypted(encrypted).password(password).key_derivation(derivation);
   builder.add_directory("HomeDomain", "Library", early)
       .add_directory("HomeDomain", "Library/Preferences", early)
-      .add_file("HomeDomain", "Library/Preferences/com.apple.mobilesafari.plist", "<plist>marker-plaintext-7f3a</plist>",
-                early)
+      .add_file("HomeDomain", "Library/Preferences/com.apple.mobilesafari.plist",
+                "<plist>marker-plaintext-7f3a</plist>", early)
       .add_file("HomeDomain", "Library/Preferences/roleaccountd.plist", "<plist/>", planted)
       .add_file("AppDomain-com.apple.mobilesafari",
                 "Library/WebKit/WebsiteData/LocalStorage/https_weather4free.com_0.localstorage", "", planted)
@@ -192,11 +192,12 @@ TEST(EncryptedBackup, NoPlaintextOnDisk) {
   const auto before = test::hash_tree(temp / "encrypted");
   std::string console;
   const std::string iocs = (test::shared_iocs_dir() / kPegasus).string();
-  const int code = test::run_command(
-      "env TMPDIR=" + quote((temp / "tmp").string()) + " LUMIERE_BACKUP_PASSWORD=" +
-          quote(testing::kDefaultBackupPassword) + " " + lumiere() + " ios check-backup --hashes -i " + quote(iocs) +
-          " -o " + quote((temp / "out").string()) + " " + quote((temp / "encrypted").string()) + " </dev/null",
-      &console);
+  const int code =
+      test::run_command("env TMPDIR=" + quote((temp / "tmp").string()) +
+                            " LUMIERE_BACKUP_PASSWORD=" + quote(testing::kDefaultBackupPassword) + " " + lumiere() +
+                            " ios check-backup --hashes -i " + quote(iocs) + " -o " + quote((temp / "out").string()) +
+                            " " + quote((temp / "encrypted").string()) + " </dev/null",
+                        &console);
   ASSERT_EQ(code, 1) << console;
   EXPECT_TRUE(fs::is_empty(temp / "tmp")) << "nothing in TMPDIR, not even a removed-later copy";
   EXPECT_EQ(test::hash_tree(temp / "encrypted"), before) << "the evidence is unchanged, nothing next to it";
@@ -297,13 +298,14 @@ TEST(EncryptedBackup, ExtractKeyOpensTheBackup) {
             0)
       << console;
   EXPECT_EQ(test::read_file(temp / "key.txt"), key);
-  EXPECT_EQ(fs::status(temp / "key.txt").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(temp / "key.txt").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   // The key opens the backup, with or without a trailing newline.
   test::write_file(temp / "key-newline.txt", key + "\n");
   for (const char* file : {"key.txt", "key-newline.txt"}) {
-    EXPECT_EQ(scan(temp / "encrypted", temp / (std::string("out-") + file), "-k " + quote((temp / file).string()),
-                   &console),
-              1)
+    EXPECT_EQ(
+        scan(temp / "encrypted", temp / (std::string("out-") + file), "-k " + quote((temp / file).string()), &console),
+        1)
         << console;
   }
 }

@@ -227,8 +227,10 @@ Json run_fixture_case(const FixtureCase& fixture) {
   if (!out.urls.empty()) {
     Json urls = Json::array();
     for (const auto& u : out.urls) {
-      urls.push_back(Json{{"url", u.url}, {"expanded_url", u.expanded_url ? Json(*u.expanded_url) : Json(nullptr)},
-                          {"timestamp", u.timestamp}, {"source", u.source}});
+      urls.push_back(Json{{"url", u.url},
+                          {"expanded_url", u.expanded_url ? Json(*u.expanded_url) : Json(nullptr)},
+                          {"timestamp", u.timestamp},
+                          {"source", u.source}});
     }
     canonical["urls"] = std::move(urls);
   }
