@@ -310,6 +310,24 @@ TEST(EncryptedBackup, ExtractKeyOpensTheBackup) {
   }
 }
 
+// On a terminal (a pseudo-terminal from util-linux `script`), the password is asked for without echo.
+TEST(EncryptedBackup, PromptsWithoutEchoOnATerminal) {
+  if (test::run_command("command -v script >/dev/null") != 0) GTEST_SKIP() << "no `script` to make a terminal";
+  test::TempDir temp;
+  build_twin(temp / "encrypted", true, "typed s3cret!");
+  std::string console;
+  // The password arrives after the prompt has turned echo off (echo happens when the terminal receives it).
+  const int code = test::run_command(
+      "(sleep 2; printf '%s\\n' 'typed s3cret!') | env -u LUMIERE_BACKUP_PASSWORD "
+      "script -qec " +
+          quote(lumiere() + " ios extract-key " + quote((temp / "encrypted").string())) + " /dev/null",
+      &console);
+  EXPECT_EQ(code, 0) << console;
+  EXPECT_NE(console.find("Password of the encrypted backup (not shown)"), std::string::npos) << console;
+  EXPECT_TRUE(std::regex_search(console, std::regex("[0-9a-f]{64}"))) << console;
+  EXPECT_EQ(console.find("typed s3cret!"), std::string::npos) << "the password was echoed:\n" << console;
+}
+
 // One error case: the command, its exit code and a phrase of its message.
 void expect_error(const std::string& command, const std::string& phrase) {
   std::string console;
