@@ -6,8 +6,10 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 #include "cli/check.hpp"
+#include "cli/decrypt.hpp"
 #include "cli/demo.hpp"
 #include "cli/iocs_command.hpp"
 #include "cli/scan.hpp"
@@ -16,11 +18,26 @@
 namespace lumiere::cli {
 namespace {
 
+// The command line as logged in command.log: a password given with -p/--password is masked.
 std::string join_args(int argc, char** argv) {
   std::string out;
+  bool mask_next = false;
   for (int i = 0; i < argc; ++i) {
     if (i > 0) out += ' ';
-    out += argv[i];
+    const std::string_view arg(argv[i]);
+    if (mask_next) {
+      out += "***";
+      mask_next = false;
+    } else if (arg == "-p" || arg == "--password") {
+      out += arg;
+      mask_next = true;
+    } else if (arg.starts_with("--password=")) {
+      out += "--password=***";
+    } else if (arg.starts_with("-p") && arg.size() > 2 && arg[2] != '-') {
+      out += "-p***";
+    } else {
+      out += arg;
+    }
   }
   return out;
 }
@@ -75,8 +92,25 @@ int run(int argc, char** argv) {
     static constexpr std::array kIosSources{SourceKind::kIosBackup, SourceKind::kIosFilesystem};
     exit_code = check_iocs(recheck_folder, recheck_options, kIosSources);
   });
-  add_pending(*ios, "decrypt-backup", "Decrypt an encrypted backup", exit_code, "ios decrypt-backup");
-  add_pending(*ios, "extract-key", "Derive the decryption key of an encrypted backup", exit_code, "ios extract-key");
+  DecryptOptions decrypt_options;
+  std::string decrypt_path;
+  auto* decrypt = ios->add_subcommand("decrypt-backup", "Decrypt an encrypted backup into a plain backup folder");
+  decrypt->add_option("-d,--destination", decrypt_options.destination, "New folder for the decrypted backup")
+      ->required();
+  decrypt->add_flag("-H,--hashes", decrypt_options.hashes,
+                    "Print the SHA-256 of every written file (sha256sum format) on stdout");
+  add_secret_options(*decrypt, decrypt_options.secret);
+  decrypt->add_option("BACKUP_PATH", decrypt_path, "The encrypted backup folder")->required();
+  decrypt->callback([&] { exit_code = decrypt_ios_backup(decrypt_path, decrypt_options); });
+
+  SecretOptions key_secret;
+  std::string key_path;
+  std::string key_output;
+  auto* extract_key = ios->add_subcommand("extract-key", "Derive the decryption key of an encrypted backup");
+  extract_key->add_option("-k,--key-file", key_output, "Write the key to this file instead of printing it");
+  add_secret_options(*extract_key, key_secret, /*with_key_file=*/false);
+  extract_key->add_option("BACKUP_PATH", key_path, "The encrypted backup folder")->required();
+  extract_key->callback([&] { exit_code = extract_ios_key(key_path, key_secret, key_output); });
   add_pending(*ios, "check-sysdiagnose", "Check a sysdiagnose archive", exit_code, "ios check-sysdiagnose");
 
   // android

@@ -87,6 +87,7 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast)
   if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
   command.add_flag("--resolve-short-urls", options.resolve_short_urls,
                    "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
+  add_secret_options(command, options.secret);
 }
 
 void list_modules(SourceKind source) {
@@ -140,18 +141,9 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   Logger logger;
   logger.set_console_level(options.verbose ? LogLevel::kDebug : LogLevel::kWarning);
 
-  auto backup = sources::IosBackup::open(backup_path);
-  if (!backup) {
-    fmt::print(stderr, "lumiere: {}\n", backup.error().describe());
-    return kExitError;
-  }
-  if (backup->encrypted()) {
-    fmt::print(stderr,
-               "lumiere: {}: this backup is encrypted. Scanning encrypted backups is not supported yet in this "
-               "version of lumiere; decrypt it first with a tool you trust, or wait for `-p/--password` support.\n",
-               backup->root().string());
-    return kExitError;
-  }
+  // An encrypted backup is unlocked here and scanned in place: modules read decrypted content in memory.
+  auto backup = open_backup_for_reading(backup_path, options.secret);
+  if (!backup) return kExitError;
 
   auto plan = plan_modules(module_registry(), SourceKind::kIosBackup,
                            options.module.empty() ? std::nullopt : std::optional<std::string>(options.module));
@@ -182,6 +174,15 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   logger.info(kLogger, "Command: " + command_line);
   if (backup->found_in_subfolder())
     logger.info(kLogger, "Found iTunes backup in subfolder: " + backup->root().string());
+  if (backup->encrypted()) {
+    logger.info(kLogger, "The backup is encrypted; it is decrypted in memory as the modules read it");
+    if (!backup->has_status_plist()) {
+      logger.warning(kLogger, "Status.plist is missing: the backup may be incomplete or not copied whole");
+    }
+  }
+  if (backup->decrypted_copy()) {
+    logger.info(kLogger, "Manifest.plist says encrypted but Manifest.db is plain SQLite: read as a decrypted copy");
+  }
 
   const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/backup_secret.hpp"
 #include "framework/module.hpp"
 #include "framework/runner.hpp"
 #include "indicators/indicator_set.hpp"
@@ -26,9 +27,11 @@ struct CheckOptions {
   bool fast = false;
   bool resolve_short_urls = false;
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
+  SecretOptions secret;          // for an encrypted backup
 };
 
-// -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2).
+// -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2),
+// and the secret of an encrypted backup (-p/--password, --password-file, -k/--key-file).
 void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast = true);
 
 // Prints the modules that apply to `source` (for --list-modules).

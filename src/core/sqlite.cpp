@@ -116,6 +116,15 @@ Result<Database> Database::open_image(std::vector<std::uint8_t> image, std::stri
   auto* buffer = static_cast<unsigned char*>(sqlite3_malloc64(image.empty() ? 1 : image.size()));
   if (buffer == nullptr) return unexpected(ErrorCode::kLimitExceeded, "out of memory", std::move(display_path));
   if (!image.empty()) std::memcpy(buffer, image.data(), image.size());
+  // Header bytes 18/19 (file format write/read version) are 2 for a WAL-mode database; an image in memory has
+  // no WAL, and SQLite cannot read one that still says WAL: mark it as a rollback-journal database.
+  constexpr std::size_t kWriteVersion = 18;
+  constexpr std::size_t kReadVersion = 19;
+  constexpr unsigned char kWalMode = 2;
+  if (image.size() > kReadVersion && buffer[kWriteVersion] == kWalMode && buffer[kReadVersion] == kWalMode) {
+    buffer[kWriteVersion] = 1;
+    buffer[kReadVersion] = 1;
+  }
   const int rc = sqlite3_deserialize(db->get(), "main", buffer, size, size,
                                      SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
   if (rc != SQLITE_OK) {

@@ -30,7 +30,8 @@ class Database {
 
   // Evidence on disk. `display_path` names the file in errors (relative to the evidence).
   static Result<Database> open_evidence(const std::filesystem::path& file, std::string display_path);
-  // A database image held in memory (decrypted evidence, replayed WAL). Opened read-only.
+  // A database image held in memory (decrypted evidence, replayed WAL). Opened read-only. A header that says
+  // WAL mode is marked rollback-journal first: an image in memory has no sidecar and SQLite cannot read it so.
   static Result<Database> open_image(std::vector<std::uint8_t> image, std::string display_path);
   // A new writable database file: fixture builders only, never evidence.
   static Result<Database> create(const std::filesystem::path& file);

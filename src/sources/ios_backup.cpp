@@ -2,12 +2,16 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "core/hash.hpp"
+#include "core/nskeyed.hpp"
+#include "sources/ios_keybag.hpp"
 
 namespace lumiere::sources {
 namespace {
@@ -34,6 +38,92 @@ Result<std::vector<std::uint8_t>> read_whole_file(const fs::path& file, const st
   return data;
 }
 
+constexpr std::size_t kStreamChunkBytes = std::size_t{1} << 20U;
+constexpr std::size_t kEncryptionKeyBytes = 4 + crypto::kWrappedKeyBytes;  // 4-byte LE class + wrapped key
+constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
+
+bool starts_with_sqlite_magic(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::array<char, kSqliteMagic.size()> head{};
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  return in.gcount() == static_cast<std::streamsize>(head.size()) &&
+         std::string_view(head.data(), head.size()) == kSqliteMagic;
+}
+
+std::uint32_t le32(std::span<const std::uint8_t> bytes) {
+  return std::uint32_t{bytes[0]} | (std::uint32_t{bytes[1]} << 8U) | (std::uint32_t{bytes[2]} << 16U) |
+         (std::uint32_t{bytes[3]} << 24U);
+}
+
+// Streams a file through `sink`, decrypting with `key` when given.
+Result<void> stream_file(const fs::path& file, const std::string& display, const crypto::Key* key,
+                         const ContentSink& sink) {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  if (ec) return unexpected(ErrorCode::kNotFound, "file not found", display);
+  if (size > kMaxBlobBytes) return unexpected(ErrorCode::kLimitExceeded, "file too large", display);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return unexpected(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno), display);
+  std::optional<crypto::CbcDecryptor> decryptor;
+  if (key != nullptr) {
+    if (size % crypto::kAesBlockBytes != 0) {
+      return unexpected(ErrorCode::kCorrupt,
+                        fmt::format("encrypted file of {} bytes, not a whole number of AES blocks: truncated or "
+                                    "damaged",
+                                    size),
+                        display);
+    }
+    decryptor.emplace(*key);
+  }
+  std::vector<std::uint8_t> chunk(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kStreamChunkBytes)));
+  std::vector<std::uint8_t> plain;
+  std::uintmax_t done = 0;
+  Result<void> status;
+  while (done < size && status) {
+    const auto want = static_cast<std::size_t>(std::min<std::uintmax_t>(size - done, chunk.size()));
+    in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(want));
+    if (static_cast<std::size_t>(in.gcount()) != want) {
+      status = unexpected(ErrorCode::kIo, "short read", display);
+      break;
+    }
+    done += want;
+    const std::span<const std::uint8_t> piece(chunk.data(), want);
+    if (!decryptor) {
+      status = sink(piece);
+      continue;
+    }
+    plain.clear();
+    if (auto ok = decryptor->update(piece, plain); !ok) {
+      status = unexpected(ok.error().code, ok.error().message, display);
+    } else if (!plain.empty()) {
+      status = sink(plain);
+    }
+  }
+  if (status && decryptor) {
+    plain.clear();
+    if (auto ok = decryptor->finish(plain); !ok) {
+      status = unexpected(ok.error().code, ok.error().message, display);
+    } else if (!plain.empty()) {
+      status = sink(plain);
+    }
+  }
+  if (decryptor) crypto::wipe(plain.data(), plain.capacity());
+  return status;
+}
+
+Result<std::vector<std::uint8_t>> collect(const std::function<Result<void>(const ContentSink&)>& produce) {
+  std::vector<std::uint8_t> data;
+  auto ok = produce([&data](std::span<const std::uint8_t> piece) -> Result<void> {
+    data.insert(data.end(), piece.begin(), piece.end());
+    return {};
+  });
+  if (!ok) {
+    crypto::wipe(data);
+    return ok.error();
+  }
+  return data;
+}
+
 // MVT turns '*' into SQL LIKE's '%'; LIKE's own '_' and '%' in real paths must then be escaped.
 std::string like_pattern(std::string_view relative_path) {
   std::string out;
@@ -52,11 +142,33 @@ std::string like_pattern(std::string_view relative_path) {
 
 }  // namespace
 
+struct IosBackup::Keys {
+  crypto::Key backup_key;
+  ClassKeys class_keys;
+  crypto::Key manifest_db_key;
+};
+
+BackupSecret BackupSecret::from_password(std::string password) {
+  BackupSecret secret;
+  secret.password_ = std::move(password);
+  return secret;
+}
+
+BackupSecret BackupSecret::from_key(crypto::Key key) {
+  BackupSecret secret;
+  secret.key_ = std::move(key);
+  return secret;
+}
+
+BackupSecret::~BackupSecret() {
+  crypto::wipe(password_);
+}
+
 std::string BackupFile::provenance() const {
   return domain + "/" + relative_path;
 }
 
-Result<IosBackup> IosBackup::open(const fs::path& path) {
+Result<IosBackup> IosBackup::open(const fs::path& path, const BackupSecret* secret) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return unexpected(ErrorCode::kNotFound, "no such file or folder", path.string());
   if (!fs::is_directory(path, ec)) {
@@ -84,10 +196,23 @@ Result<IosBackup> IosBackup::open(const fs::path& path) {
     backup.root_ = candidates.front();
     backup.found_in_subfolder_ = true;
   }
+  bool flagged_encrypted = false;
   if (auto manifest_plist = backup.read_root_plist("Manifest.plist")) {
     if (const auto* flag = manifest_plist->find("IsEncrypted")) {
-      if (const auto* b = flag->get_if<bool>()) backup.encrypted_ = *b;
+      if (const auto* b = flag->get_if<bool>()) flagged_encrypted = *b;
     }
+  }
+  const bool plain_manifest_db = starts_with_sqlite_magic(backup.root_ / "Manifest.db");
+  if (!plain_manifest_db && !fs::exists(backup.root_ / "Manifest.plist", ec)) {
+    return unexpected(ErrorCode::kNotFound,
+                      "Manifest.plist is missing and Manifest.db is not a plain SQLite database: an encrypted backup "
+                      "cannot be opened without Manifest.plist (it holds the keybag); copy the whole backup folder",
+                      (backup.root_ / "Manifest.plist").string());
+  }
+  backup.encrypted_ = flagged_encrypted && !plain_manifest_db;
+  backup.decrypted_copy_ = flagged_encrypted && plain_manifest_db;
+  if (backup.encrypted_ && secret != nullptr) {
+    if (auto ok = backup.unlock(*secret); !ok) return ok.error();
   }
   if (!backup.encrypted_) {
     auto db = sqlite::Database::open_evidence(backup.root_ / "Manifest.db", "Manifest.db");
@@ -116,8 +241,81 @@ fs::path IosBackup::blob_path(std::string_view id) const {
   return root_ / std::string(id.substr(0, 2)) / std::string(id);
 }
 
+bool IosBackup::has_status_plist() const {
+  std::error_code ec;
+  return fs::is_regular_file(root_ / "Status.plist", ec);
+}
+
+const crypto::Key* IosBackup::backup_key() const {
+  return keys_ ? &keys_->backup_key : nullptr;
+}
+
+Result<void> IosBackup::unlock(const BackupSecret& secret) {
+  if (!encrypted_) {
+    return unexpected(ErrorCode::kInvalidArgument, "the backup is not encrypted (Manifest.plist IsEncrypted)",
+                      root_.string());
+  }
+  std::error_code ec;
+  if (!fs::exists(root_ / "Manifest.plist", ec)) {
+    return unexpected(ErrorCode::kNotFound, "Manifest.plist is missing: it holds the keybag of an encrypted backup",
+                      (root_ / "Manifest.plist").string());
+  }
+  auto manifest_plist = read_root_plist("Manifest.plist");
+  if (!manifest_plist) return std::move(manifest_plist).error();
+  const auto* keybag_data = manifest_plist->find("BackupKeyBag");
+  const auto* keybag_bytes = keybag_data != nullptr ? keybag_data->get_if<plist::Bytes>() : nullptr;
+  if (keybag_bytes == nullptr) {
+    return unexpected(ErrorCode::kUnsupported, "unsupported keybag: Manifest.plist has no BackupKeyBag",
+                      "Manifest.plist");
+  }
+  auto keybag = Keybag::parse(*keybag_bytes);
+  if (!keybag) return std::move(keybag).error();
+  auto keys = std::make_shared<Keys>();
+  keys->backup_key = secret.is_key() ? *secret.key() : keybag->derive_key(secret.password());
+  auto class_keys = keybag->unlock(keys->backup_key);
+  if (!class_keys) return std::move(class_keys).error();
+  keys->class_keys = std::move(*class_keys);
+
+  const auto* manifest_key_value = manifest_plist->find("ManifestKey");
+  const auto* manifest_key = manifest_key_value != nullptr ? manifest_key_value->get_if<plist::Bytes>() : nullptr;
+  if (manifest_key == nullptr) {
+    return unexpected(ErrorCode::kUnsupported,
+                      "Manifest.plist has no ManifestKey but Manifest.db is encrypted: an unknown backup format",
+                      "Manifest.plist");
+  }
+  if (manifest_key->size() != kEncryptionKeyBytes) {
+    return unexpected(ErrorCode::kCorrupt, fmt::format("ManifestKey of {} bytes (44 expected)", manifest_key->size()),
+                      "Manifest.plist");
+  }
+  const std::span<const std::uint8_t> mk(*manifest_key);
+  auto db_key = keys->class_keys.unwrap(le32(mk.first(4)), mk.subspan(4));
+  if (!db_key) return unexpected(db_key.error().code, "ManifestKey: " + db_key.error().message, "Manifest.plist");
+  keys->manifest_db_key = std::move(*db_key);
+  keys_ = std::move(keys);
+  auto image = manifest_db_bytes();
+  if (!image) {
+    manifest_error_ = std::move(image).error();
+    return {};
+  }
+  auto db = sqlite::Database::open_image(std::move(*image), "Manifest.db");
+  if (db && db->probe()) {
+    manifest_ = std::move(*db);
+  } else {
+    manifest_error_ = db ? db->probe().error() : db.error();
+  }
+  return {};
+}
+
+Result<std::vector<std::uint8_t>> IosBackup::manifest_db_bytes() const {
+  if (!encrypted_) return read_whole_file(root_ / "Manifest.db", "Manifest.db");
+  if (!keys_) return manifest().error();
+  return collect([&](const ContentSink& sink) {
+    return stream_file(root_ / "Manifest.db", "Manifest.db", &keys_->manifest_db_key, sink);
+  });
+}
+
 Result<const sqlite::Database*> IosBackup::manifest() const {
-  if (encrypted_) {
+  if (encrypted_ && !keys_) {
     return unexpected(ErrorCode::kEncrypted,
                       "the backup is encrypted (Manifest.plist IsEncrypted); its password is needed to read it",
                       "Manifest.db");
@@ -171,10 +369,53 @@ Result<BackupFile> IosBackup::find(std::string_view domain, std::string_view rel
   return unexpected(ErrorCode::kNotFound, "listed in Manifest.db but its file is missing from the backup", display);
 }
 
-Result<std::vector<std::uint8_t>> IosBackup::read(const BackupFile& file) const {
+Result<plist::Value> IosBackup::file_metadata(const BackupFile& file) const {
+  if (!file.metadata.empty()) return plist::decode_mbfile(file.metadata, file.provenance());
+  auto db = manifest();
+  if (!db) return std::move(db).error();
+  auto stmt = (*db)->prepare("SELECT file FROM Files WHERE fileID = ?1");
+  if (!stmt) return std::move(stmt).error();
+  stmt->bind(1, file.file_id);
+  auto row = stmt->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return unexpected(ErrorCode::kNotFound, "not listed in Manifest.db", file.provenance());
+  return plist::decode_mbfile(stmt->blob("file"), file.provenance());
+}
+
+Result<void> IosBackup::read_stream(const BackupFile& file, const ContentSink& sink) const {
   const auto path = blob_path(file.file_id);
   if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
-  return read_whole_file(path, file.provenance());
+  if (!encrypted_) return stream_file(path, file.provenance(), nullptr, sink);
+  if (!keys_) return manifest().error();
+  auto mbfile = file_metadata(file);
+  if (!mbfile) {
+    return unexpected(mbfile.error().code == ErrorCode::kNotFound ? ErrorCode::kNotFound : ErrorCode::kCorrupt,
+                      "cannot read the file's metadata (its encryption key): " + mbfile.error().message,
+                      file.provenance());
+  }
+  const auto* key_value = mbfile->find("EncryptionKey");
+  if (key_value == nullptr || key_value->is_null()) return stream_file(path, file.provenance(), nullptr, sink);
+  const auto* wrapped = key_value->get_if<plist::Bytes>();
+  if (wrapped == nullptr || wrapped->size() != kEncryptionKeyBytes) {
+    return unexpected(ErrorCode::kCorrupt, "the file's EncryptionKey is not 44 bytes of data", file.provenance());
+  }
+  const std::span<const std::uint8_t> ek(*wrapped);
+  std::uint32_t protection_class = le32(ek.first(4));
+  if (const auto* pc = mbfile->find("ProtectionClass")) {
+    if (const auto* value = pc->get_if<std::int64_t>()) protection_class = static_cast<std::uint32_t>(*value);
+  }
+  auto key = keys_->class_keys.unwrap(protection_class, ek.subspan(4));
+  if (!key) return unexpected(key.error().code, key.error().message, file.provenance());
+  return stream_file(path, file.provenance(), &*key, sink);
+}
+
+Result<std::vector<std::uint8_t>> IosBackup::read(const BackupFile& file) const {
+  if (!encrypted_) {
+    const auto path = blob_path(file.file_id);
+    if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
+    return read_whole_file(path, file.provenance());
+  }
+  return collect([&](const ContentSink& sink) { return read_stream(file, sink); });
 }
 
 Result<plist::Value> IosBackup::read_plist(const BackupFile& file) const {
@@ -186,6 +427,12 @@ Result<plist::Value> IosBackup::read_plist(const BackupFile& file) const {
 Result<sqlite::Database> IosBackup::open_database(const BackupFile& file) const {
   const auto path = blob_path(file.file_id);
   if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
+  if (encrypted_) {
+    // Decrypted into memory and opened from there: no plaintext touches the disk.
+    auto image = read(file);
+    if (!image) return std::move(image).error();
+    return sqlite::Database::open_image(std::move(*image), file.provenance());
+  }
   return sqlite::Database::open_evidence(path, file.provenance());
 }
 

@@ -1,7 +1,11 @@
 #include "testing/ios_backup_builder.hpp"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <stdexcept>
 
 #include "core/sqlite.hpp"
@@ -35,10 +39,81 @@ Result<void> write_plist(const fs::path& file, const plist::Value& value, plist:
   return write_bytes(file, *bytes);
 }
 
+constexpr std::uint32_t kManifestProtectionClass = 4;
+constexpr std::uint32_t kClassKeyCount = 11;
+constexpr std::size_t kSaltBytes = 20;
+
+plist::Bytes random_bytes(std::size_t count) {
+  plist::Bytes out(count);
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+  return out;
+}
+
+void append_tlv(plist::Bytes& out, const char* tag, const plist::Bytes& value) {
+  out.insert(out.end(), tag, tag + 4);
+  const auto length = static_cast<std::uint32_t>(value.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(length >> shift));
+  out.insert(out.end(), value.begin(), value.end());
+}
+
+plist::Bytes be32(std::uint32_t value) {
+  return {static_cast<std::uint8_t>(value >> 24U), static_cast<std::uint8_t>(value >> 16U),
+          static_cast<std::uint8_t>(value >> 8U), static_cast<std::uint8_t>(value)};
+}
+
+// 4-byte little-endian protection class + the key wrapped with that class's key.
+plist::Bytes class_wrapped(std::uint32_t protection_class, const crypto::Key& class_key, const crypto::Key& key) {
+  plist::Bytes out{static_cast<std::uint8_t>(protection_class), static_cast<std::uint8_t>(protection_class >> 8U),
+                   static_cast<std::uint8_t>(protection_class >> 16U),
+                   static_cast<std::uint8_t>(protection_class >> 24U)};
+  const auto wrapped = crypto::aes_wrap(class_key, key);
+  out.insert(out.end(), wrapped.begin(), wrapped.end());
+  return out;
+}
+
+crypto::Key derive_backup_key(const std::string& password, const KeyDerivation& derivation, const plist::Bytes& salt,
+                              const plist::Bytes& dpsl) {
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(password.data()), password.size());
+  std::vector<std::uint8_t> key;
+  if (derivation.double_derivation) {
+    const auto first = crypto::pbkdf2_hmac_sha256(bytes, dpsl, derivation.dpic);
+    key = crypto::pbkdf2_hmac_sha1(first, salt, derivation.iterations);
+  } else {
+    key = crypto::pbkdf2_hmac_sha1(bytes, salt, derivation.iterations);
+  }
+  return crypto::Key(key);
+}
+
 }  // namespace
 
-plist::Bytes mbfile_blob(const std::string& relative_path, std::int64_t size, const FileMeta& meta,
-                         std::int64_t flags) {
+plist::Bytes build_keybag(const KeyDerivation& derivation, const plist::Bytes& salt, const plist::Bytes& dpsl,
+                          const crypto::Key& backup_key,
+                          const std::vector<std::pair<std::uint32_t, crypto::Key>>& class_keys) {
+  plist::Bytes out;
+  append_tlv(out, "VERS", be32(4));
+  append_tlv(out, "TYPE", be32(1));  // backup keybag
+  append_tlv(out, "UUID", random_bytes(16));
+  append_tlv(out, "HMCK", random_bytes(40));
+  append_tlv(out, "WRAP", be32(0));
+  append_tlv(out, "SALT", salt);
+  append_tlv(out, "ITER", be32(derivation.iterations));
+  if (derivation.double_derivation) {
+    append_tlv(out, "DPWT", be32(1));
+    append_tlv(out, "DPIC", be32(derivation.dpic));
+    append_tlv(out, "DPSL", dpsl);
+  }
+  for (const auto& [protection_class, key] : class_keys) {
+    append_tlv(out, "UUID", random_bytes(16));
+    append_tlv(out, "CLAS", be32(protection_class));
+    append_tlv(out, "WRAP", be32(2));  // wrapped with the passcode (backup password) key
+    append_tlv(out, "KTYP", be32(0));
+    append_tlv(out, "WPKY", crypto::aes_wrap(backup_key, key));
+  }
+  return out;
+}
+
+plist::Bytes mbfile_blob(const std::string& relative_path, std::int64_t size, const FileMeta& meta, std::int64_t flags,
+                         const std::optional<plist::Bytes>& encryption_key) {
   plist::Dict mbfile{{"LastModified", meta.last_modified},
                      {"Flags", std::int64_t{0}},
                      {"GroupID", meta.user_id},
@@ -53,6 +128,14 @@ plist::Bytes mbfile_blob(const std::string& relative_path, std::int64_t size, co
                      {"Size", size}};
   plist::Array objects{"$null", std::move(mbfile), relative_path,
                        plist::Dict{{"$classname", "MBFile"}, {"$classes", plist::Array{"MBFile", "NSObject"}}}};
+  if (encryption_key) {
+    // iOS archives the key as an NSMutableData object: {"NS.data": bytes, "$class": -> NSMutableData}.
+    auto& fields = *objects[1].get_if<plist::Dict>();
+    fields.emplace_back("EncryptionKey", plist::Uid{4});
+    objects.emplace_back(plist::Dict{{"NS.data", *encryption_key}, {"$class", plist::Uid{5}}});
+    objects.emplace_back(plist::Dict{{"$classname", "NSMutableData"},
+                                     {"$classes", plist::Array{"NSMutableData", "NSData", "NSObject"}}});
+  }
   auto bytes = plist::serialize(keyed_archive(std::move(objects)), plist::Format::kBinary);
   return bytes ? std::move(*bytes) : plist::Bytes{};
 }
@@ -103,6 +186,16 @@ IosBackupBuilder& IosBackupBuilder::encrypted(bool is_encrypted) {
   return *this;
 }
 
+IosBackupBuilder& IosBackupBuilder::password(std::string password) {
+  password_ = std::move(password);
+  return *this;
+}
+
+IosBackupBuilder& IosBackupBuilder::key_derivation(KeyDerivation derivation) {
+  derivation_ = derivation;
+  return *this;
+}
+
 IosBackupBuilder& IosBackupBuilder::add_file(std::string domain, std::string relative_path, std::string content,
                                              FileMeta meta) {
   entries_.push_back(Entry{std::move(domain), std::move(relative_path), kFlagFile, std::move(content), {}, meta});
@@ -142,13 +235,36 @@ Result<void> IosBackupBuilder::write() const {
   if (!fs::is_empty(root_, ec)) return unexpected(ErrorCode::kInvalidArgument, "folder is not empty", root_.string());
 
   if (auto ok = write_plist(root_ / "Info.plist", plist::Value(info_), plist::Format::kXml); !ok) return ok;
+
+  // Encryption: the backup key from the password, the class keys it wraps, the Manifest.db key.
+  std::optional<crypto::Key> manifest_db_key;
+  std::map<std::uint32_t, crypto::Key> class_keys;
+  plist::Bytes keybag;
+  plist::Bytes manifest_key;
+  if (encrypted_) {
+    const plist::Bytes salt = random_bytes(kSaltBytes);
+    const plist::Bytes dpsl = random_bytes(kSaltBytes);
+    const crypto::Key backup_key = derive_backup_key(password_, derivation_, salt, dpsl);
+    std::vector<std::pair<std::uint32_t, crypto::Key>> ordered;
+    for (std::uint32_t c = 1; c <= kClassKeyCount; ++c) {
+      ordered.emplace_back(c, crypto::Key::random());
+      class_keys.emplace(c, ordered.back().second);
+    }
+    keybag = build_keybag(derivation_, salt, dpsl, backup_key, ordered);
+    manifest_db_key = crypto::Key::random();
+    manifest_key = class_wrapped(kManifestProtectionClass, class_keys.at(kManifestProtectionClass), *manifest_db_key);
+  }
   const plist::Dict lockdown{{"BuildVersion", "19F77"},        {"DeviceName", "Alex's iPhone"},
                              {"ProductType", "iPhone13,2"},    {"ProductVersion", "15.5"},
                              {"SerialNumber", "F2LZX0000000"}, {"UniqueDeviceID", "00008101-000A1B2C3D4E001E"}};
-  const plist::Dict manifest_plist{{"Applications", plist::Dict{}},  {"Date", plist::Date{678000000.0}},
-                                   {"IsEncrypted", encrypted_},      {"Lockdown", lockdown},
-                                   {"SystemDomainsVersion", "24.0"}, {"Version", "10.0"},
-                                   {"WasPasscodeSet", true}};
+  plist::Dict manifest_plist{{"Applications", plist::Dict{}},  {"Date", plist::Date{678000000.0}},
+                             {"IsEncrypted", encrypted_},      {"Lockdown", lockdown},
+                             {"SystemDomainsVersion", "24.0"}, {"Version", "10.0"},
+                             {"WasPasscodeSet", true}};
+  if (encrypted_) {
+    manifest_plist.emplace(manifest_plist.begin(), "BackupKeyBag", keybag);
+    manifest_plist.emplace_back("ManifestKey", manifest_key);
+  }
   if (auto ok = write_plist(root_ / "Manifest.plist", plist::Value(manifest_plist), plist::Format::kBinary); !ok) {
     return ok;
   }
@@ -160,6 +276,17 @@ Result<void> IosBackupBuilder::write() const {
                            {"Version", "3.3"}};
   if (auto ok = write_plist(root_ / "Status.plist", plist::Value(status), plist::Format::kBinary); !ok) return ok;
 
+  if (auto ok = write_manifest_and_files(class_keys); !ok) return ok;
+  if (!manifest_db_key) return {};
+  // iOS >= 10.2 encrypts Manifest.db as a whole with the ManifestKey.
+  std::ifstream in(root_ / "Manifest.db", std::ios::binary);
+  const plist::Bytes plain((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  return write_bytes(root_ / "Manifest.db", crypto::aes_cbc_encrypt(*manifest_db_key, plain));
+}
+
+Result<void> IosBackupBuilder::write_manifest_and_files(const std::map<std::uint32_t, crypto::Key>& class_keys) const {
+  std::error_code ec;
   auto db = sqlite::Database::create(root_ / "Manifest.db");
   if (!db) return std::move(db).error();
   if (auto ok = db->exec("CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, flags INTEGER, "
@@ -178,8 +305,21 @@ Result<void> IosBackupBuilder::write() const {
   for (const auto& entry : entries_) {
     const std::string id = sources::IosBackup::file_id(entry.domain, entry.relative_path);
     const auto size = entry.content ? static_cast<std::int64_t>(entry.content->size()) : 0;
-    const plist::Bytes blob =
-        entry.raw_blob ? *entry.raw_blob : mbfile_blob(entry.relative_path, size, entry.meta, entry.flags);
+    std::optional<crypto::Key> file_key;
+    std::optional<plist::Bytes> encryption_key;
+    if (encrypted_ && entry.content) {
+      const auto protection_class = static_cast<std::uint32_t>(entry.meta.protection_class);
+      const auto class_key = class_keys.find(protection_class);
+      if (class_key == class_keys.end()) {
+        return unexpected(ErrorCode::kInvalidArgument,
+                          "no class key for protection class " + std::to_string(protection_class));
+      }
+      file_key = crypto::Key::random();
+      encryption_key = class_wrapped(protection_class, class_key->second, *file_key);
+    }
+    const plist::Bytes blob = entry.raw_blob
+                                  ? *entry.raw_blob
+                                  : mbfile_blob(entry.relative_path, size, entry.meta, entry.flags, encryption_key);
     insert->bind(1, id).bind(2, entry.domain).bind(3, entry.relative_path).bind(4, entry.flags).bind_blob(5, blob);
     if (auto step = insert->step(); !step) return std::move(step).error();
     if (auto reset = insert->reset(); !reset) return reset;
@@ -187,7 +327,7 @@ Result<void> IosBackupBuilder::write() const {
       const fs::path dir = root_ / id.substr(0, 2);
       fs::create_directories(dir, ec);
       const plist::Bytes data(entry.content->begin(), entry.content->end());
-      if (auto ok = write_bytes(dir / id, data); !ok) return ok;
+      if (auto ok = write_bytes(dir / id, file_key ? crypto::aes_cbc_encrypt(*file_key, data) : data); !ok) return ok;
     }
   }
   return db->exec("COMMIT;");

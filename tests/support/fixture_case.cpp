@@ -1,6 +1,7 @@
 #include "support/fixture_case.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "framework/registry.hpp"
@@ -101,6 +102,9 @@ void build_backup_from_spec(const FixtureCase& fixture, const fs::path& root) {
     for (const auto& [key, value] : spec["info"].items()) builder.info(key, plist_from_json(value));
   }
   builder.encrypted(spec.value("encrypted", false));
+  // An encrypted case is a real encrypted backup (keybag, wrapped keys, encrypted Manifest.db and files) with
+  // a low key-derivation count; the harness opens it with "password" (or the builder's default).
+  if (spec.contains("password")) builder.password(spec["password"].get<std::string>());
   for (const auto& file : spec.value("files", Json::array())) {
     const std::string domain = file.at("domain");
     const std::string path = file.at("path");
@@ -175,7 +179,12 @@ Json run_fixture_case(const FixtureCase& fixture) {
   sources.use_user_data = false;
   const ioc::IndicatorSet indicators = ioc::load_indicators(sources);
 
-  auto backup = sources::IosBackup::open(root);
+  const Json& backup_spec = fixture.spec.at("backup");
+  std::optional<sources::BackupSecret> secret;
+  if (backup_spec.value("encrypted", false)) {
+    secret = sources::BackupSecret::from_password(backup_spec.value("password", testing::kDefaultBackupPassword));
+  }
+  auto backup = sources::IosBackup::open(root, secret ? &*secret : nullptr);
   if (!backup) return Json{{"open_error", backup.error().message}};
   const RegistryEntry* entry = nullptr;
   for (const auto& e : module_registry()) {
@@ -218,8 +227,10 @@ Json run_fixture_case(const FixtureCase& fixture) {
   if (!out.urls.empty()) {
     Json urls = Json::array();
     for (const auto& u : out.urls) {
-      urls.push_back(Json{{"url", u.url}, {"expanded_url", u.expanded_url ? Json(*u.expanded_url) : Json(nullptr)},
-                          {"timestamp", u.timestamp}, {"source", u.source}});
+      urls.push_back(Json{{"url", u.url},
+                          {"expanded_url", u.expanded_url ? Json(*u.expanded_url) : Json(nullptr)},
+                          {"timestamp", u.timestamp},
+                          {"source", u.source}});
     }
     canonical["urls"] = std::move(urls);
   }
