@@ -138,7 +138,8 @@ void write_coverage(std::string& out, const std::vector<ModuleRun>& runs) {
   out += R"(<section id="coverage"><h2>What was checked</h2><div class="scroll"><table><thead><tr><th>Module</th>)"
          "<th>Status</th><th>Records</th><th>Alerts</th><th>Notes</th></tr></thead><tbody>";
   for (const auto& run : runs) {
-    std::string notes = esc(run.output.status_detail);
+    // The warnings name the file and the problem; the status detail only when there is none.
+    std::string notes = run.output.warnings.empty() ? esc(run.output.status_detail) : std::string();
     for (const auto& warning : run.output.warnings) {
       if (!notes.empty()) notes += "<br>";
       notes += esc((warning.path.empty() ? "" : warning.path + ": ") + warning.message);

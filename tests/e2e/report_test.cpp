@@ -18,6 +18,25 @@ namespace fs = std::filesystem;
 const char* const kPegasus = "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2";
 const char* const kPayload = R"(<img src=x onerror="document.title='pwned'">)";
 
+// An SMS whose body is markup an attacker sent, next to one carrying a Pegasus link.
+std::string sms_script() {
+  std::string body = kPayload;  // as an SQL string literal: quotes doubled
+  for (std::size_t pos = 0; (pos = body.find('\'', pos)) != std::string::npos; pos += 2) body.insert(pos, 1, '\'');
+  return std::string(R"sql(
+CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, country TEXT,
+  service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT, UNIQUE (id, service));
+CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT,
+  handle_id INTEGER DEFAULT 0, subject TEXT, attributedBody BLOB, service TEXT, account TEXT, date INTEGER,
+  date_read INTEGER, date_delivered INTEGER, is_delivered INTEGER DEFAULT 0, is_from_me INTEGER DEFAULT 0,
+  is_read INTEGER DEFAULT 0, cache_has_attachments INTEGER DEFAULT 0, payload_data BLOB, message_summary_info BLOB);
+INSERT INTO handle (id, country, service) VALUES ('+41791234567', 'ch', 'iMessage');
+INSERT INTO message (guid, text, handle_id, service, account, date, date_read, is_from_me, is_read) VALUES
+  ('A1', ')sql") +
+         body + R"sql(', 1, 'iMessage', 'E:me@icloud.com', 647700000000000000, 0, 0, 0),
+  ('A2', 'Track your parcel: https://weather4free.com/t/1', 1, 'iMessage', 'E:me@icloud.com', 647700100000000000, 0, 0, 0);
+)sql";
+}
+
 // An infected phone's backup (two Pegasus traces) whose evidence also carries markup an attacker planted.
 fs::path build_backup(const fs::path& root) {
   testing::FileMeta meta;
@@ -26,7 +45,8 @@ fs::path build_backup(const fs::path& root) {
   builder.add_file("HomeDomain", "Library/Preferences/roleaccountd.plist", "x", meta)
       .add_file("AppDomain-com.apple.mobilesafari",
                 "Library/WebKit/WebsiteData/LocalStorage/https_weather4free.com_0.localstorage", "", meta)
-      .add_file("HomeDomain", std::string("Library/Notes/") + kPayload, "x", meta);
+      .add_file("HomeDomain", std::string("Library/Notes/") + kPayload, "x", meta)
+      .add_sqlite("HomeDomain", "Library/SMS/sms.db", sms_script(), meta);
   EXPECT_TRUE(builder.write());
   return root;
 }
@@ -72,10 +92,12 @@ TEST(Report, HtmlRendersVerdictAlertsAndEscapesEvidence) {
   EXPECT_EQ(title[1].str(), "lumiere report: backup");
   std::smatch verdict;
   ASSERT_TRUE(std::regex_search(dom, verdict, std::regex(R"(<h1 id="verdict-text">([^<]*)</h1>)")));
-  EXPECT_EQ(verdict[1].str(), "SIGNS OF KNOWN SPYWARE FOUND: 2 HIGH or CRITICAL alert(s).");
-  EXPECT_EQ(count(dom, "<article class=\"alert "), 2U);
+  EXPECT_EQ(verdict[1].str(), "SIGNS OF KNOWN SPYWARE FOUND: 3 HIGH or CRITICAL alert(s).");
+  EXPECT_EQ(count(dom, "<article class=\"alert "), 3U);
   // The planted markup is shown as text in the timeline, not turned into an element.
   EXPECT_NE(dom.find("Library/Notes/&lt;img src=x onerror="), std::string::npos);
+  EXPECT_NE(dom.find("\"&lt;img src=x onerror=\"document.title='pwned'\"&gt;\" from +41791234567"), std::string::npos)
+      << "the SMS body is shown as text in the timeline";
   EXPECT_EQ(dom.find("<img"), std::string::npos);
 }
 
@@ -105,9 +127,9 @@ TEST(Report, TimelineJsonlHasTimesketchFieldsOnEveryLine) {
     EXPECT_TRUE(timeconv::parse_iso(line["datetime"].get<std::string>()));
     if (line.contains("alert_level")) ++alert_lines;
   }
-  // Three files, one distinct time each: three Manifest rows; the two Pegasus traces are marked.
-  EXPECT_EQ(lines, 3U);
-  EXPECT_EQ(alert_lines, 2U);
+  // Four files with one time each (four Manifest rows) and two SMS received rows; the three traces are marked.
+  EXPECT_EQ(lines, 6U);
+  EXPECT_EQ(alert_lines, 3U);
 }
 
 }  // namespace
