@@ -347,9 +347,20 @@ TEST(EncryptedBackup, ErrorsAreDistinctAndSayWhatToDo) {
   const std::string b = quote(enc.string());
   const std::string out = " -o " + quote((temp / "out").string()) + " ";
 
-  // No secret at all: the hint, exit 2, nothing written.
+  // No secret at all: the hint, once, exit 2, nothing written; no flood of per-module database errors.
   expect_error(lumiere() + " ios check-backup" + out + b, "this backup is encrypted: give its password with -p");
   EXPECT_FALSE(fs::exists(temp / "out"));
+  {
+    std::string console;
+    test::run_command(
+        "env -u LUMIERE_BACKUP_PASSWORD " + lumiere() + " ios check-backup" + out + b + " </dev/null 2>&1", &console);
+    std::size_t hints = 0;
+    for (std::size_t pos = 0; (pos = console.find("this backup is encrypted", pos)) != std::string::npos; ++pos)
+      ++hints;
+    EXPECT_EQ(hints, 1U) << console;
+    EXPECT_EQ(console.find("not a database"), std::string::npos) << console;
+    EXPECT_EQ(console.find("could not analyse"), std::string::npos) << console;
+  }
   expect_error(lumiere() + " ios extract-key " + b, "this backup is encrypted: give its password");
   // Wrong password, for each command.
   expect_error(lumiere() + " ios check-backup -p wrong" + out + b, "wrong password or key");
