@@ -96,7 +96,11 @@ void print_summary(std::FILE* stream, const std::vector<ModuleRun>& runs, const 
                "Load indicators with -i or `lumiere iocs update`.\n");
   }
   fmt::print(stream, "{}\n", verdict_advice(verdict_for(counts)));
-  if (!context.output_directory.empty()) fmt::print(stream, "Results: {}\n", context.output_directory);
+  if (!context.output_directory.empty()) {
+    fmt::print(stream, "Results: {}\n", context.output_directory);
+    fmt::print(stream, "Report:  {}/report.html (open it in a browser; it loads nothing from the network)\n",
+               context.output_directory);
+  }
 }
 
 }  // namespace lumiere::output
