@@ -70,7 +70,7 @@ void print_table(std::vector<ScanRow>& rows) {
 
 }  // namespace
 
-int scan_command(const std::vector<std::string>& paths, CheckOptions options, const std::string& command_line) {
+int scan_command(const std::vector<std::string>& paths, const CheckOptions& options, const std::string& command_line) {
   const fs::path base = options.output.empty() ? default_output_dir("scan") : fs::path(options.output);
   const bool several = paths.size() > 1;
   std::set<std::string> used;

@@ -9,6 +9,6 @@
 
 namespace lumiere::cli {
 
-int scan_command(const std::vector<std::string>& paths, CheckOptions options, const std::string& command_line);
+int scan_command(const std::vector<std::string>& paths, const CheckOptions& options, const std::string& command_line);
 
 }  // namespace lumiere::cli
