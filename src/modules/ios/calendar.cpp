@@ -15,16 +15,6 @@
 namespace lumiere::modules::ios {
 namespace {
 
-Json column_json(const sqlite::Statement& stmt, std::string_view name) {
-  const int column = stmt.index(name);
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_NULL: return nullptr;
-    default: return json_text(stmt.text(column));
-  }
-}
-
 Json mac_date(Json value) {
   if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
   if (value.is_number()) return timeconv::mac_to_iso(value.get<double>());
@@ -80,18 +70,9 @@ class Calendar final : public RecordModule<CalendarRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<CalendarRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<CalendarRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<CalendarRecord>>(ctx, file, parse_calendar);
-      if (!parsed) return std::move(parsed).error();
-      for (auto& r : *parsed) {
-        r.provenance = file.provenance();
-        records.push_back(std::move(r));
-      }
-    }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} calendar events", records.size()));
+    auto records = extract_each_database<CalendarRecord>(ctx, parse_calendar);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} calendar events", records->size()));
     return records;
   }
 

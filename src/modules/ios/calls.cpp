@@ -12,16 +12,6 @@
 namespace lumiere::modules::ios {
 namespace {
 
-Json column_json(const sqlite::Statement& stmt, std::string_view name) {
-  const int column = stmt.index(name);
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_NULL: return nullptr;
-    default: return json_text(stmt.text(column));
-  }
-}
-
 std::string py_str(const Json& value) {
   return value.is_string() ? value.get<std::string>() : python_repr(value);
 }
@@ -32,15 +22,9 @@ class Calls final : public RecordModule<CallRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<CallRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<CallRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<CallRecord>>(ctx, file, parse_calls);
-      if (!parsed) return std::move(parsed).error();
-      for (auto& r : *parsed) records.push_back(std::move(r));
-    }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} calls", records.size()));
+    auto records = extract_each_database<CallRecord>(ctx, parse_calls);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} calls", records->size()));
     return records;
   }
 

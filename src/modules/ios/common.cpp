@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "core/base64.hpp"
 #include "core/sqlite_recover.hpp"
 
 namespace lumiere::modules::ios {
@@ -38,9 +39,16 @@ Result<std::vector<sources::BackupFile>> find_artifacts(ModuleContext& ctx) {
       if (seen || file.flags == 2) continue;  // directories have no content
       std::error_code ec;
       if (!std::filesystem::is_regular_file(backup->blob_path(file.file_id), ec)) {
-        ctx.warn(
-            WarningKind::kMissing, file.provenance(),
-            fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id));
+        if (std::filesystem::exists(backup->blob_path(file.file_id), ec)) {
+          ctx.warn(WarningKind::kCorrupt, file.provenance(),
+                   fmt::format("listed in Manifest.db (file ID {}) but what the backup holds under that ID is not a "
+                               "regular file (a folder or a special file): not read",
+                               file.file_id));
+        } else {
+          ctx.warn(
+              WarningKind::kMissing, file.provenance(),
+              fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id));
+        }
         continue;
       }
       if (by_file_id) {
@@ -120,6 +128,41 @@ bool check_links(ModuleContext& ctx, std::span<const std::string> links, AlertLe
 void record_links(ModuleContext& ctx, std::span<const std::string> links, const std::string& timestamp,
                   std::string_view source) {
   for (const auto& link : links) ctx.url(UrlRecord{link, std::nullopt, timestamp, std::string(source)});
+}
+
+std::string sql_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
+  switch (stmt.type(column)) {
+    case SQLITE_INTEGER: return stmt.integer(column);
+    case SQLITE_FLOAT: return stmt.real(column);
+    case SQLITE_TEXT: return json_text(stmt.text(column));
+    case SQLITE_BLOB: {
+      const auto blob = stmt.blob(column);
+      if (base64) return base64_encode(std::span<const std::uint8_t>(blob));
+      return utf8_backslashreplace(std::span<const std::uint8_t>(blob));
+    }
+    default: return nullptr;
+  }
+}
+
+Json column_json(const sqlite::Statement& stmt, std::string_view column) {
+  return column_json(stmt, stmt.index(column), false);
+}
+
+std::string python_str(const Json& value) {
+  if (value.is_null()) return "None";
+  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
 }
 
 }  // namespace lumiere::modules::ios

@@ -4,11 +4,14 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/json.hpp"
+#include "core/plist.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 #include "framework/module.hpp"
@@ -27,8 +30,8 @@ Result<std::vector<sources::BackupFile>> find_artifacts(ModuleContext& ctx);
 // (sqlite_recover.hpp) with a kCorrupt warning naming the file and what could be read.
 Result<sqlite::Database> open_artifact_database(ModuleContext& ctx, const sources::BackupFile& file);
 
-// Runs `parse` over the artifact database; when a query hits a damaged page half-way (kCorrupt), runs it
-// again over the salvaged copy, with a warning.
+// Runs `parse` over the artifact database; when a query hits a damaged page half-way (kCorrupt) or a value
+// over the size limit (kLimitExceeded), runs it again over the salvaged copy, with a warning.
 template <class T>
 Result<T> parse_artifact_database(ModuleContext& ctx, const sources::BackupFile& file,
                                   const std::function<Result<T>(const sqlite::Database&)>& parse);
@@ -55,6 +58,37 @@ bool check_links(ModuleContext& ctx, std::span<const std::string> links, AlertLe
 void record_links(ModuleContext& ctx, std::span<const std::string> links, const std::string& timestamp,
                   std::string_view source);
 
+// The records of every file of the module's artifact (find_artifacts), in file order. `parse(file)` reads one
+// file and returns its records, each of which gets the file's provenance. With several files (Safari profiles,
+// several WebKit folders...), a file that fails gives a warning naming it (kUnsupported or kCorrupt) and the
+// others are still read; the module fails only when no file could be read. With a single file, its error is
+// the module's result.
+template <class Record, class Parse>
+Result<std::vector<Record>> extract_each_artifact(ModuleContext& ctx, Parse&& parse);
+
+// extract_each_artifact over SQLite artifacts, each parsed through parse_artifact_database.
+template <class Record>
+Result<std::vector<Record>> extract_each_database(
+    ModuleContext& ctx, const std::function<Result<std::vector<Record>>(const sqlite::Database&)>& parse);
+
+// extract_each_artifact over plist artifacts; an error names the file it comes from.
+template <class Record>
+Result<std::vector<Record>> extract_each_plist(
+    ModuleContext& ctx, const std::function<Result<std::vector<Record>>(const plist::Value&)>& parse);
+
+// --- Whole SQLite rows as MVT's JSON records ---
+
+// `"name"` quoted as an SQL identifier.
+std::string sql_identifier(std::string_view name);
+
+// One column value as MVT's JSON encoder writes it: integers, floats, text (invalid UTF-8 as \xNN), NULL as
+// null; BLOBs as base64 text when `base64` (MVT encodes those fields itself), else as backslashreplace text.
+Json column_json(const sqlite::Statement& stmt, int column, bool base64);
+Json column_json(const sqlite::Statement& stmt, std::string_view column);  // BLOBs as backslashreplace text
+
+// Python's str() of a JSON value as f-strings render record fields in timeline rows (None, True, 12, text).
+std::string python_str(const Json& value);
+
 // Salvage helper used by parse_artifact_database.
 Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Database& damaged);
 
@@ -64,10 +98,59 @@ Result<T> parse_artifact_database(ModuleContext& ctx, const sources::BackupFile&
   auto db = open_artifact_database(ctx, file);
   if (!db) return std::move(db).error();
   auto parsed = parse(*db);
-  if (parsed || parsed.error().code != ErrorCode::kCorrupt) return parsed;
+  if (parsed || (parsed.error().code != ErrorCode::kCorrupt && parsed.error().code != ErrorCode::kLimitExceeded)) {
+    return parsed;
+  }
   auto salvaged = salvage_database(ctx, *db);
   if (!salvaged) return std::move(parsed).error();
   return parse(*salvaged);
+}
+
+template <class Record, class Parse>
+Result<std::vector<Record>> extract_each_artifact(ModuleContext& ctx, Parse&& parse) {
+  auto files = find_artifacts(ctx);
+  if (!files) return std::move(files).error();
+  std::vector<Record> records;
+  std::optional<Error> first_error;
+  std::size_t read = 0;
+  for (const auto& file : *files) {
+    Result<std::vector<Record>> parsed = parse(file);
+    if (!parsed) {
+      if (files->size() == 1) return std::move(parsed).error();
+      ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
+               file.provenance(), parsed.error().message);
+      if (!first_error) first_error = std::move(parsed).error();
+      continue;
+    }
+    ++read;
+    for (auto& record : *parsed) {
+      if constexpr (requires { record.provenance = file.provenance(); }) record.provenance = file.provenance();
+      records.push_back(std::move(record));
+    }
+  }
+  if (read == 0 && first_error) return std::move(*first_error);
+  return records;
+}
+
+template <class Record>
+Result<std::vector<Record>> extract_each_database(
+    ModuleContext& ctx, const std::function<Result<std::vector<Record>>(const sqlite::Database&)>& parse) {
+  return extract_each_artifact<Record>(ctx, [&](const sources::BackupFile& file) {
+    return parse_artifact_database<std::vector<Record>>(ctx, file, parse);
+  });
+}
+
+template <class Record>
+Result<std::vector<Record>> extract_each_plist(
+    ModuleContext& ctx, const std::function<Result<std::vector<Record>>(const plist::Value&)>& parse) {
+  return extract_each_artifact<Record>(ctx, [&](const sources::BackupFile& file) -> Result<std::vector<Record>> {
+    auto value = ctx.ios_backup()->read_plist(file);
+    Result<std::vector<Record>> parsed = value ? parse(*value) : Result<std::vector<Record>>(std::move(value).error());
+    if (parsed) return parsed;
+    Error error = std::move(parsed).error();
+    error.path = file.provenance();
+    return error;
+  });
 }
 
 }  // namespace lumiere::modules::ios

@@ -10,31 +10,15 @@
 namespace lumiere::modules::ios {
 namespace {
 
-Json column_json(const sqlite::Statement& stmt, std::string_view name) {
-  const int column = stmt.index(name);
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_NULL: return nullptr;
-    default: return json_text(stmt.text(column));
-  }
-}
-
 class Contacts final : public RecordModule<ContactRecord> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return contacts_descriptor(); }
 
  protected:
   [[nodiscard]] Result<std::vector<ContactRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<ContactRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<ContactRecord>>(ctx, file, parse_contacts);
-      if (!parsed) return std::move(parsed).error();
-      for (auto& r : *parsed) records.push_back(std::move(r));
-    }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} contacts from the address book", records.size()));
+    auto records = extract_each_database<ContactRecord>(ctx, parse_contacts);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} contacts from the address book", records->size()));
     return records;
   }
 

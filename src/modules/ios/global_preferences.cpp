@@ -49,30 +49,9 @@ class GlobalPreferences final : public RecordModule<GlobalPreferenceRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<GlobalPreferenceRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<GlobalPreferenceRecord> records;
-    std::optional<Error> last_error;
-    for (const auto& file : *files) {
-      auto parsed = [&]() -> Result<std::vector<GlobalPreferenceRecord>> {
-        auto preferences = ctx.ios_backup()->read_plist(file);
-        if (!preferences) return std::move(preferences).error();
-        return parse_global_preferences(*preferences);
-      }();
-      if (!parsed) {
-        Error error = std::move(parsed).error();
-        error.path = file.provenance();
-        if (files->size() > 1) ctx.warn(WarningKind::kCorrupt, file.provenance(), error.message);
-        last_error = std::move(error);
-        continue;
-      }
-      for (auto& record : *parsed) {
-        record.provenance = file.provenance();
-        records.push_back(std::move(record));
-      }
-    }
-    if (records.empty() && last_error && files->size() == 1) return unexpected(std::move(*last_error));
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} global preferences", records.size()));
+    auto records = extract_each_plist<GlobalPreferenceRecord>(ctx, parse_global_preferences);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} global preferences", records->size()));
     return records;
   }
 

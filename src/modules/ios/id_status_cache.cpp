@@ -55,30 +55,9 @@ class IdStatusCache final : public RecordModule<IdStatusRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<IdStatusRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<IdStatusRecord> records;
-    std::optional<Error> last_error;
-    for (const auto& file : *files) {
-      auto parsed = [&]() -> Result<std::vector<IdStatusRecord>> {
-        auto cache = ctx.ios_backup()->read_plist(file);
-        if (!cache) return std::move(cache).error();
-        return parse_id_status_cache(*cache);
-      }();
-      if (!parsed) {
-        Error error = std::move(parsed).error();
-        error.path = file.provenance();
-        if (files->size() > 1) ctx.warn(WarningKind::kCorrupt, file.provenance(), error.message);
-        last_error = std::move(error);
-        continue;
-      }
-      for (auto& record : *parsed) {
-        record.provenance = file.provenance();
-        records.push_back(std::move(record));
-      }
-    }
-    if (records.empty() && last_error && files->size() == 1) return unexpected(std::move(*last_error));
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} ID Status Cache entries", records.size()));
+    auto records = extract_each_plist<IdStatusRecord>(ctx, parse_id_status_cache);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} ID Status Cache entries", records->size()));
     return records;
   }
 

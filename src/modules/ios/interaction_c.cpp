@@ -12,7 +12,6 @@
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
 #include "modules/ios/ios_modules.hpp"
-#include "modules/ios/sms.hpp"
 
 namespace lumiere::modules::ios {
 namespace {
@@ -254,28 +253,17 @@ class InteractionC final : public RecordModule<InteractionRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<InteractionRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
+    auto records = extract_each_database<InteractionRecord>(ctx, parse_interactions);
+    if (!records) return records;
     const WhatsappDirectory directory(ctx.results_of("whatsapp_contacts"));
-    std::vector<InteractionRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<InteractionRecord>>(ctx, file, parse_interactions);
-      if (!parsed) {
-        if (files->size() == 1) return std::move(parsed).error();
-        ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-                 file.provenance(), parsed.error().message);
-        continue;
-      }
-      for (auto& record : *parsed) {
-        if (text_of(record.json["bundle_id"]) == kWhatsappBundle) {
-          directory.resolve(record.json, "sender_identifier", "sender");
-          directory.resolve(record.json, "recipient_identifier", "recipient");
-          directory.resolve(record.json, "domain_identifier", "domain_identifier");
-        }
-        records.push_back(std::move(record));
+    for (auto& record : *records) {
+      if (text_of(record.json["bundle_id"]) == kWhatsappBundle) {
+        directory.resolve(record.json, "sender_identifier", "sender");
+        directory.resolve(record.json, "recipient_identifier", "recipient");
+        directory.resolve(record.json, "domain_identifier", "domain_identifier");
       }
     }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} InteractionC events", records.size()));
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} InteractionC events", records->size()));
     return records;
   }
 

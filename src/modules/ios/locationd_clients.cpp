@@ -48,30 +48,10 @@ class LocationdClients final : public RecordModule<LocationdClientRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<LocationdClientRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<LocationdClientRecord> records;
-    std::optional<Error> last_error;
-    for (const auto& file : *files) {
-      auto parsed = [&]() -> Result<std::vector<LocationdClientRecord>> {
-        auto clients = ctx.ios_backup()->read_plist(file);
-        if (!clients) return std::move(clients).error();
-        return parse_locationd_clients(*clients);
-      }();
-      if (!parsed) {
-        Error error = std::move(parsed).error();
-        error.path = file.provenance();
-        if (files->size() > 1) ctx.warn(WarningKind::kCorrupt, file.provenance(), error.message);
-        last_error = std::move(error);
-        continue;
-      }
-      for (auto& record : *parsed) {
-        record.provenance = file.provenance();
-        records.push_back(std::move(record));
-      }
-    }
-    if (records.empty() && last_error && files->size() == 1) return unexpected(std::move(*last_error));
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} Locationd Clients entries", records.size()));
+    auto records = extract_each_plist<LocationdClientRecord>(ctx, parse_locationd_clients);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(),
+                   fmt::format("Extracted a total of {} Locationd Clients entries", records->size()));
     return records;
   }
 

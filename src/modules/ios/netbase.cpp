@@ -15,17 +15,6 @@
 namespace lumiere::modules::ios {
 namespace {
 
-// A column as Python's sqlite3 returns it: int, float, text, bytes or None.
-Json column_json(const sqlite::Statement& stmt, std::string_view name) {
-  const int column = stmt.index(name);
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_NULL: return nullptr;
-    default: return json_text(stmt.text(column));
-  }
-}
-
 std::string mac_json_to_iso(const Json& value) {
   if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
   if (value.is_number()) return timeconv::mac_to_iso(value.get<double>());

@@ -49,31 +49,10 @@ class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<OsAnalyticsAdDailyRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<OsAnalyticsAdDailyRecord> records;
-    std::optional<Error> last_error;
-    for (const auto& file : *files) {
-      auto parsed = [&]() -> Result<std::vector<OsAnalyticsAdDailyRecord>> {
-        auto addaily = ctx.ios_backup()->read_plist(file);
-        if (!addaily) return std::move(addaily).error();
-        return parse_os_analytics_ad_daily(*addaily);
-      }();
-      if (!parsed) {
-        Error error = std::move(parsed).error();
-        error.path = file.provenance();
-        if (files->size() > 1) ctx.warn(WarningKind::kCorrupt, file.provenance(), error.message);
-        last_error = std::move(error);
-        continue;
-      }
-      for (auto& record : *parsed) {
-        record.provenance = file.provenance();
-        records.push_back(std::move(record));
-      }
-    }
-    if (records.empty() && last_error && files->size() == 1) return unexpected(std::move(*last_error));
+    auto records = extract_each_plist<OsAnalyticsAdDailyRecord>(ctx, parse_os_analytics_ad_daily);
+    if (!records) return records;
     ctx.log().info(ctx.logger_name(),
-                   fmt::format("Extracted a total of {} com.apple.osanalytics.addaily entries", records.size()));
+                   fmt::format("Extracted a total of {} com.apple.osanalytics.addaily entries", records->size()));
     return records;
   }
 

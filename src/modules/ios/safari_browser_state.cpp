@@ -45,37 +45,21 @@ class SafariBrowserState final : public RecordModule<SafariTab> {
 
  protected:
   [[nodiscard]] Result<std::vector<SafariTab>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<SafariTab> out;
-    std::optional<Error> first_error;
-    std::size_t parsed = 0;
-    for (const auto& file : *files) {
+    auto tabs = extract_each_artifact<SafariTab>(ctx, [&ctx](const sources::BackupFile& file) {
       std::vector<std::string> bad_sessions;
-      auto tabs =
+      auto rows =
           parse_artifact_database<std::vector<SafariTab>>(ctx, file, [&bad_sessions](const sqlite::Database& db) {
             bad_sessions.clear();
             return parse_browser_state(db, &bad_sessions);
           });
-      if (!tabs) {
-        if (files->size() == 1) return std::move(tabs).error();
-        ctx.warn(tabs.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-                 file.provenance(), tabs.error().message);
-        if (!first_error) first_error = tabs.error();
-        continue;
-      }
+      if (!rows) return rows;
       for (const auto& problem : bad_sessions) ctx.warn(WarningKind::kCorrupt, file.provenance(), problem);
-      ++parsed;
-      const std::string relpath = file.file_id.substr(0, 2) + "/" + file.file_id;
-      for (auto& t : *tabs) {
-        t.safari_browser_state_db = relpath;
-        t.provenance = file.provenance();
-        out.push_back(std::move(t));
-      }
-    }
-    if (parsed == 0 && first_error) return *first_error;
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} tab records", out.size()));
-    return out;
+      for (auto& t : *rows) t.safari_browser_state_db = file.file_id.substr(0, 2) + "/" + file.file_id;
+      return rows;
+    });
+    if (!tabs) return tabs;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} tab records", tabs->size()));
+    return tabs;
   }
 
   [[nodiscard]] Json to_json(const SafariTab& t) const override { return tab_json(t); }

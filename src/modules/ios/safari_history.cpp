@@ -112,35 +112,20 @@ class SafariHistory final : public Module {
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return safari_history_descriptor(); }
 
   Result<void> run(ModuleContext& ctx) override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<SafariVisit> visits;
-    std::optional<Error> first_error;
-    std::size_t parsed = 0;
-    for (const auto& file : *files) {
+    auto visits = extract_each_artifact<SafariVisit>(ctx, [&ctx](const sources::BackupFile& file) {
       auto rows = parse_artifact_database<std::vector<SafariVisit>>(ctx, file, parse_safari_history);
-      if (!rows) {
-        if (files->size() == 1) return std::move(rows).error();
-        ctx.warn(rows.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-                 file.provenance(), rows.error().message);
-        if (!first_error) first_error = rows.error();
-        continue;
+      if (rows) {
+        for (auto& v : *rows) v.safari_history_db = file.file_id.substr(0, 2) + "/" + file.file_id;
       }
-      ++parsed;
-      const std::string relpath = file.file_id.substr(0, 2) + "/" + file.file_id;
-      for (auto& v : *rows) {
-        v.safari_history_db = relpath;
-        v.provenance = file.provenance();
-        visits.push_back(std::move(v));
-      }
-    }
-    if (parsed == 0 && first_error) return *first_error;
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} history records", visits.size()));
+      return rows;
+    });
+    if (!visits) return std::move(visits).error();
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} history records", visits->size()));
 
     Json results = Json::array();
-    for (const auto& v : visits) results.push_back(visit_json(v));
-    check_all(ctx, visits, results);
-    for (const auto& v : visits) {
+    for (const auto& v : *visits) results.push_back(visit_json(v));
+    check_all(ctx, *visits, results);
+    for (const auto& v : *visits) {
       ctx.timeline(
           timeconv::mac_to_iso(v.timestamp), "safari_history",
           fmt::format("Safari visit to {} (ID: {}, Visit ID: {})", utf8_backslashreplace(v.url), v.id, v.visit_id));

@@ -46,22 +46,15 @@ class Shortcuts final : public RecordModule<ShortcutRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<ShortcutRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<ShortcutRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<ShortcutRecord>>(ctx, file, parse_shortcuts);
-      if (!parsed) return std::move(parsed).error();
-      for (auto& r : *parsed) {
-        r.provenance = file.provenance();
-        if (!r.actions_error.empty()) {
-          ctx.warn(WarningKind::kCorrupt, r.provenance,
-                   fmt::format("actions of shortcut {} could not be decoded: {}", r.shortcut_id, r.actions_error));
-        }
-        records.push_back(std::move(r));
+    auto records = extract_each_database<ShortcutRecord>(ctx, parse_shortcuts);
+    if (!records) return records;
+    for (const auto& r : *records) {
+      if (!r.actions_error.empty()) {
+        ctx.warn(WarningKind::kCorrupt, r.provenance,
+                 fmt::format("actions of shortcut {} could not be decoded: {}", r.shortcut_id, r.actions_error));
       }
     }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} shortcuts", records.size()));
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} shortcuts", records->size()));
     return records;
   }
 

@@ -55,18 +55,9 @@ class Sms final : public RecordModule<SmsRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<SmsRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<SmsRecord> records;
-    std::optional<Error> last_error;
-    for (const auto& file : *files) {
+    auto records = extract_each_artifact<SmsRecord>(ctx, [&ctx](const sources::BackupFile& file) {
       auto parsed = parse_artifact_database<std::vector<SmsRecord>>(ctx, file, parse_sms);
-      if (!parsed) {
-        if (files->size() == 1) return std::move(parsed).error();
-        ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-                 file.provenance(), parsed.error().message);
-        continue;
-      }
+      if (!parsed) return parsed;
       const auto undecoded =
           std::count_if(parsed->begin(), parsed->end(), [](const SmsRecord& r) { return r.undecoded_body; });
       if (undecoded > 0) {
@@ -75,16 +66,14 @@ class Sms final : public RecordModule<SmsRecord> {
                              "links in them were not checked",
                              undecoded));
       }
-      for (auto& record : *parsed) {
-        record.provenance = file.provenance();
-        records.push_back(std::move(record));
-      }
-    }
-    const auto decoded = std::count_if(records.begin(), records.end(),
+      return parsed;
+    });
+    if (!records) return records;
+    const auto decoded = std::count_if(records->begin(), records->end(),
                                        [](const SmsRecord& r) { return r.json.contains("attributed_body_text"); });
     ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS messages ({} with their text only in "
                                                   "attributedBody)",
-                                                  records.size(), decoded));
+                                                  records->size(), decoded));
     return records;
   }
 
@@ -129,37 +118,6 @@ const ModuleDescriptor& descriptor_ref() {
 }
 
 }  // namespace
-
-std::string sql_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_TEXT: return json_text(stmt.text(column));
-    case SQLITE_BLOB: {
-      const auto blob = stmt.blob(column);
-      if (base64) return base64_encode(std::span<const std::uint8_t>(blob));
-      return utf8_backslashreplace(std::span<const std::uint8_t>(blob));
-    }
-    default: return nullptr;
-  }
-}
-
-std::string python_str(const Json& value) {
-  if (value.is_null()) return "None";
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
-}
 
 std::vector<std::string> sms_links_to_check(const Json& record) {
   std::vector<std::string> links;

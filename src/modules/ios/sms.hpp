@@ -1,5 +1,4 @@
-// SMS / iMessage records of sms.db, and the helpers the Messages and WhatsApp modules share to turn whole
-// SQLite rows (`table.*`) into MVT's JSON records.
+// SMS / iMessage records of sms.db.
 #pragma once
 
 #include <span>
@@ -12,16 +11,6 @@
 #include "core/sqlite.hpp"
 
 namespace lumiere::modules::ios {
-
-// `"name"` quoted as an SQL identifier.
-std::string sql_identifier(std::string_view name);
-
-// One column value as MVT's JSON encoder writes it: integers, floats, text (invalid UTF-8 as \xNN), NULL as
-// null; BLOBs as base64 text when `base64` (MVT encodes those fields itself), else as backslashreplace text.
-Json column_json(const sqlite::Statement& stmt, int column, bool base64);
-
-// Python's str() of a JSON value as f-strings render record fields in timeline rows (None, True, 12, text).
-std::string python_str(const Json& value);
 
 // One message of sms.db (message ⋈ handle), as MVT's record plus `attributed_body_text`.
 struct SmsRecord {

@@ -8,7 +8,6 @@
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
 #include "modules/ios/ios_modules.hpp"
-#include "modules/ios/sms.hpp"
 
 namespace lumiere::modules::ios {
 namespace {
@@ -104,23 +103,9 @@ class SmsAttachments final : public RecordModule<AttachmentRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<AttachmentRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<AttachmentRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<AttachmentRecord>>(ctx, file, parse_attachments);
-      if (!parsed) {
-        if (files->size() == 1) return std::move(parsed).error();
-        ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-                 file.provenance(), parsed.error().message);
-        continue;
-      }
-      for (auto& record : *parsed) {
-        record.provenance = file.provenance();
-        records.push_back(std::move(record));
-      }
-    }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS attachments", records.size()));
+    auto records = extract_each_database<AttachmentRecord>(ctx, parse_attachments);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS attachments", records->size()));
     return records;
   }
 

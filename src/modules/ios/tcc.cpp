@@ -37,16 +37,6 @@ std::string allowed_name(std::int64_t value) {
   return "";
 }
 
-Json column_json(const sqlite::Statement& stmt, std::string_view name) {
-  const int column = stmt.index(name);
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_NULL: return nullptr;
-    default: return json_text(stmt.text(column));
-  }
-}
-
 std::string unix_column_iso(const sqlite::Statement& stmt, std::string_view name) {
   const Json value = column_json(stmt, name);
   if (value.is_number_integer()) return timeconv::unix_to_iso(value.get<std::int64_t>());
@@ -60,26 +50,19 @@ class Tcc final : public RecordModule<TccRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<TccRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<TccRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<TccRecord>>(ctx, file, parse_tcc);
-      if (!parsed) return std::move(parsed).error();
-      for (auto& r : *parsed) {
-        if (r.service == "kTCCServiceMicrophone" || r.service == "kTCCServiceCamera") {
-          const bool v3 = r.schema == TccSchema::kV3;
-          ctx.log().info(ctx.logger_name(), fmt::format("Found client \"{}\" with access {} to {} on {}{}", r.client,
-                                                        v3 ? r.auth_value : r.allowed_value,
-                                                        r.service == "kTCCServiceMicrophone" ? "microphone" : "camera",
-                                                        r.last_modified.value_or("an unknown date"),
-                                                        v3 ? " by " + r.auth_reason_desc : ""));
-        }
-        r.provenance = file.provenance();
-        records.push_back(std::move(r));
+    auto records = extract_each_database<TccRecord>(ctx, parse_tcc);
+    if (!records) return records;
+    for (const auto& r : *records) {
+      if (r.service == "kTCCServiceMicrophone" || r.service == "kTCCServiceCamera") {
+        const bool v3 = r.schema == TccSchema::kV3;
+        ctx.log().info(ctx.logger_name(),
+                       fmt::format("Found client \"{}\" with access {} to {} on {}{}", r.client,
+                                   v3 ? r.auth_value : r.allowed_value,
+                                   r.service == "kTCCServiceMicrophone" ? "microphone" : "camera",
+                                   r.last_modified.value_or("an unknown date"), v3 ? " by " + r.auth_reason_desc : ""));
       }
     }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} TCC entries", records.size()));
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} TCC entries", records->size()));
     return records;
   }
 

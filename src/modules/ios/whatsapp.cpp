@@ -12,7 +12,6 @@
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
 #include "modules/ios/ios_modules.hpp"
-#include "modules/ios/sms.hpp"
 
 namespace lumiere::modules::ios {
 namespace {

@@ -8,7 +8,6 @@
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
 #include "modules/ios/ios_modules.hpp"
-#include "modules/ios/sms.hpp"
 
 namespace lumiere::modules::ios {
 namespace {
@@ -130,20 +129,9 @@ class WhatsappContacts final : public RecordModule<ContactRecord> {
 
  protected:
   [[nodiscard]] Result<std::vector<ContactRecord>> extract(ModuleContext& ctx) const override {
-    auto files = find_artifacts(ctx);
-    if (!files) return std::move(files).error();
-    std::vector<ContactRecord> records;
-    for (const auto& file : *files) {
-      auto parsed = parse_artifact_database<std::vector<ContactRecord>>(ctx, file, parse_contacts);
-      if (!parsed) {
-        if (files->size() == 1) return std::move(parsed).error();
-        ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-                 file.provenance(), parsed.error().message);
-        continue;
-      }
-      for (auto& record : *parsed) records.push_back(std::move(record));
-    }
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} WhatsApp contacts", records.size()));
+    auto records = extract_each_database<ContactRecord>(ctx, parse_contacts);
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Extracted {} WhatsApp contacts", records->size()));
     return records;
   }
 
