@@ -25,6 +25,7 @@ struct ScanRow {
   int rank = 0;                         // 3 spyware signs, 2 review, 1 no sign, 0 not analysed
   std::array<std::size_t, 3> counts{};  // CRITICAL, HIGH, MEDIUM
   std::string results;
+  std::vector<std::string> warnings;  // what is hostile or damaged in the input itself
 };
 
 // A folder name for one input, unique among the inputs of the run.
@@ -68,6 +69,28 @@ void print_table(std::vector<ScanRow>& rows) {
   }
 }
 
+// scan.json: one object per input, in the order of the table, for scripts that triage many devices.
+void write_summary(const fs::path& base, const std::vector<ScanRow>& rows) {
+  Json inputs = Json::array();
+  for (const auto& row : rows) {
+    Json warnings = Json::array();
+    for (const auto& warning : row.warnings) warnings.push_back(json_text(warning));
+    inputs.push_back(Json{{"evidence", json_text(row.evidence)},
+                          {"kind", row.kind},
+                          {"outcome", row.outcome},
+                          {"critical", row.counts[0]},
+                          {"high", row.counts[1]},
+                          {"medium", row.counts[2]},
+                          {"results", json_text(row.results)},
+                          {"warnings", std::move(warnings)}});
+  }
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  std::ofstream out(base / "scan.json", std::ios::binary | std::ios::trunc);
+  out << dump_mvt_json(Json{{"inputs", std::move(inputs)}}) << "\n";
+  if (!out) fmt::print(stderr, "lumiere: could not write {}\n", (base / "scan.json").string());
+}
+
 }  // namespace
 
 int scan_command(const std::vector<std::string>& paths, const CheckOptions& options, const std::string& command_line) {
@@ -85,11 +108,16 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
       fmt::print(stderr, "lumiere: {}\n", detected.error().describe());
       row.kind = "unrecognised";
       row.outcome = "not analysed: not recognised";
+      row.warnings.push_back(detected.error().message);
       any_error = true;
       rows.push_back(std::move(row));
       continue;
     }
     row.kind = std::string(sources::to_string(detected->kind));
+    for (const auto& warning : detected->warnings) {
+      fmt::print(stderr, "lumiere: WARNING: {}: {}\n", path, warning);
+      row.warnings.push_back(warning);
+    }
     if (detected->kind != sources::EvidenceKind::kIosBackup) {
       fmt::print(stderr, "lumiere: {}: recognised as {} ({}); analysing it is not supported yet in this version.\n",
                  path, row.kind, detected->reason);
@@ -123,6 +151,7 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
     rows.push_back(std::move(row));
   }
   if (several) print_table(rows);
+  write_summary(base, rows);
   if (exit_code == kExitClean && any_error) exit_code = kExitError;
   return exit_code;
 }

@@ -148,13 +148,18 @@ void repr_into(std::string& out, const Json& value) {
 
 }  // namespace
 
-std::string utf8_backslashreplace(std::string_view bytes) {
+namespace {
+
+thread_local std::uint64_t invalid_texts = 0;
+
+std::string backslashreplace(std::string_view bytes, bool& replaced) {
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {
     const std::size_t length = utf8_sequence_length(bytes, i);
     if (length == 0) {
       append_hex_byte(out, static_cast<unsigned char>(bytes[i]));
+      replaced = true;
       ++i;
     } else {
       out.append(bytes, i, length);
@@ -164,8 +169,22 @@ std::string utf8_backslashreplace(std::string_view bytes) {
   return out;
 }
 
+}  // namespace
+
+std::uint64_t invalid_utf8_texts() noexcept {
+  return invalid_texts;
+}
+
+std::string utf8_backslashreplace(std::string_view bytes) {
+  bool replaced = false;
+  std::string out = backslashreplace(bytes, replaced);
+  if (replaced) ++invalid_texts;
+  return out;
+}
+
 std::string utf8_backslashreplace(std::span<const std::uint8_t> bytes) {
-  return utf8_backslashreplace(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  bool replaced = false;  // bytes are not text: not counted
+  return backslashreplace(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), replaced);
 }
 
 std::string dump_mvt_json(const Json& value) {

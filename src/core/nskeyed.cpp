@@ -294,7 +294,7 @@ Result<Value> decode_keyed_archive(const Value& archive, std::string_view path, 
   return out;
 }
 
-Result<Value> decode_mbfile(std::span<const std::uint8_t> blob, std::string_view path) {
+Result<Value> decode_mbfile(std::span<const std::uint8_t> blob, std::string_view path, KeyedArchiveIssues* issues_out) {
   auto archive = parse(blob, path);
   if (!archive) return unexpected(std::move(archive).error());
   auto parts = archive_parts(*archive, path);
@@ -321,6 +321,7 @@ Result<Value> decode_mbfile(std::span<const std::uint8_t> blob, std::string_view
     out.emplace_back(name, v.is<Uid>() ? resolver.resolve(v, 1) : v);
   }
   if (!resolver.within_budget()) return too_big(path);
+  if (issues_out != nullptr) *issues_out = issues;
   return Value(std::move(out));
 }
 

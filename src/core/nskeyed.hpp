@@ -30,6 +30,7 @@ Result<Value> decode_keyed_archive(const Value& archive, std::string_view path, 
 // seconds; Mode, UserID, GroupID, Size, InodeNumber, ProtectionClass, Flags); fields that are UID references
 // are resolved: RelativePath/Target → string, EncryptionKey/Digest → Bytes (EncryptionKey: 4-byte LE class +
 // 40-byte wrapped key), ExtendedAttributes → Dict.
-Result<Value> decode_mbfile(std::span<const std::uint8_t> blob, std::string_view path = {});
+Result<Value> decode_mbfile(std::span<const std::uint8_t> blob, std::string_view path = {},
+                            KeyedArchiveIssues* issues = nullptr);
 
 }  // namespace lumiere::plist

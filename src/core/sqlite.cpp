@@ -35,11 +35,14 @@ ErrorCode classify(int code) {
     case SQLITE_NOTADB: return ErrorCode::kCorrupt;
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR: return ErrorCode::kIo;
+    case SQLITE_TOOBIG: return ErrorCode::kLimitExceeded;
     default: return ErrorCode::kParse;
   }
 }
 
-constexpr int kMaxValueBytes = 512 * 1024 * 1024;
+// The largest single value (text or blob) read from evidence. iOS keeps attachments and images in files; the
+// largest values of the databases lumiere reads (attributedBody, favicons, session state) stay well under it.
+constexpr int kMaxValueBytes = 16 * 1024 * 1024;
 
 }  // namespace
 
@@ -135,7 +138,11 @@ Result<Database> Database::open_image(std::vector<std::uint8_t> image, std::stri
 }
 
 Result<Database> Database::create(const std::filesystem::path& file) {
-  return open_uri("file:" + uri_escape(file.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, file.string());
+  // A database lumiere writes itself (fixtures, decrypted copies) is not evidence: SQLite's own value limit.
+  constexpr int kSqliteDefaultMaxLength = 1000000000;
+  auto db = open_uri("file:" + uri_escape(file.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, file.string());
+  if (db) sqlite3_limit(db->db_, SQLITE_LIMIT_LENGTH, kSqliteDefaultMaxLength);
+  return db;
 }
 
 Result<Database> Database::create_memory(std::string display_path) {

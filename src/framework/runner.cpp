@@ -40,6 +40,15 @@ void dedup_timeline(std::vector<TimelineEntry>& rows) {
              rows.end());
 }
 
+// The module's artifact as the warnings name it: its first location ("*/" when any domain will do).
+std::string artifact_label(const ModuleDescriptor& descriptor) {
+  for (const auto& location : descriptor.locations) {
+    if (location.relative_path.empty()) continue;
+    return fmt::format("{}/{}", location.domain.empty() ? "*" : location.domain, location.relative_path);
+  }
+  return std::string(descriptor.slug);
+}
+
 }  // namespace
 
 Result<std::vector<const RegistryEntry*>> plan_modules(std::span<const RegistryEntry> registry, SourceKind source,
@@ -135,6 +144,7 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
     const std::string logger = ctx.logger_name();
     env.logger->info(logger, fmt::format("Running module {}...", descriptor.mvt_class));
     std::optional<Error> failure;
+    const std::uint64_t invalid_before = invalid_utf8_texts();
     try {
       auto result = plan[index]->create()->run(ctx);
       if (!result) failure = result.error();
@@ -144,6 +154,12 @@ Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry
       failure = Error{ErrorCode::kInternal, "module raised an unknown exception", {}};
     }
     if (failure && failure->code == ErrorCode::kEncrypted) return std::move(*failure);
+    if (const std::uint64_t invalid = invalid_utf8_texts() - invalid_before; invalid > 0) {
+      ctx.warn(WarningKind::kNote, artifact_label(descriptor),
+               fmt::format("{} text value(s) in this artifact are not valid UTF-8; their bytes are shown as \\xNN "
+                           "(unusual on a phone: worth a look)",
+                           invalid));
+    }
     if (failure) {
       run.output.status = status_for(failure->code);
       run.output.status_detail = failure->describe();

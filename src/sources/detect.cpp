@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <memory>
@@ -16,8 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Listing stops after this many members: the telling names sit near the top of real acquisitions.
-constexpr std::size_t kMaxListedMembers = 5000;
 constexpr std::string_view kAndroidBackupMagic = "ANDROID BACKUP\n";
 
 bool path_exists(const fs::path& p) {
@@ -61,13 +60,16 @@ std::optional<DetectedEvidence> detect_ios_backup(const fs::path& dir) {
     return path_exists(d / "Manifest.db") || path_exists(d / "Manifest.plist");
   };
   if (looks_like(dir) && path_exists(dir / "Info.plist")) {
-    return DetectedEvidence{EvidenceKind::kIosBackup, false, backup_encrypted(dir), "Manifest and Info.plist"};
+    return DetectedEvidence{EvidenceKind::kIosBackup, false, backup_encrypted(dir), "Manifest and Info.plist", {}};
   }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.is_directory(ec) && looks_like(entry.path()) && path_exists(entry.path() / "Info.plist")) {
-      return DetectedEvidence{EvidenceKind::kIosBackup, false, backup_encrypted(entry.path()),
-                              "a backup in the sub-folder " + entry.path().filename().string()};
+      return DetectedEvidence{EvidenceKind::kIosBackup,
+                              false,
+                              backup_encrypted(entry.path()),
+                              "a backup in the sub-folder " + entry.path().filename().string(),
+                              {}};
     }
   }
   return std::nullopt;
@@ -104,10 +106,10 @@ struct Signs {
 
   [[nodiscard]] std::optional<DetectedEvidence> verdict(bool archive) const {
     // androidqf acquisitions hold a bugreport.zip and may hold text named like bugreports: test them first.
-    if (androidqf) return DetectedEvidence{EvidenceKind::kAndroidQf, archive, false, example};
-    if (bugreport) return DetectedEvidence{EvidenceKind::kAndroidBugreport, archive, false, example};
-    if (sysdiagnose) return DetectedEvidence{EvidenceKind::kIosSysdiagnose, archive, false, example};
-    if (ios_fs) return DetectedEvidence{EvidenceKind::kIosFilesystem, archive, false, example};
+    if (androidqf) return DetectedEvidence{EvidenceKind::kAndroidQf, archive, false, example, {}};
+    if (bugreport) return DetectedEvidence{EvidenceKind::kAndroidBugreport, archive, false, example, {}};
+    if (sysdiagnose) return DetectedEvidence{EvidenceKind::kIosSysdiagnose, archive, false, example, {}};
+    if (ios_fs) return DetectedEvidence{EvidenceKind::kIosFilesystem, archive, false, example, {}};
     return std::nullopt;
   }
 };
@@ -132,6 +134,82 @@ struct ArchiveDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
 };
 
+// True when a member name would land outside the folder it is extracted to: absolute, or with a `..` step.
+bool escapes(std::string_view name) {
+  if (name.empty()) return false;
+  if (name.front() == '/' || name.front() == '\\') return true;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find_first_of("/\\", start), name.size());
+    if (name.substr(start, end - start) == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// The hostile shapes of one member, as warnings (at most one of each kind, with how many there were).
+class MemberChecks {
+ public:
+  void see(archive_entry* entry) {
+    const char* name = archive_entry_pathname(entry);
+    const std::string_view member = name != nullptr ? name : "";
+    if (escapes(member)) note(unsafe_paths_, first_unsafe_path_, member);
+    if (archive_entry_filetype(entry) == AE_IFLNK) {
+      const char* target = archive_entry_symlink(entry);
+      const std::string_view link = target != nullptr ? target : "";
+      // A relative target is resolved from the member's folder: count the folders it climbs out of.
+      if (escapes(link) || climbs_out(member, link))
+        note(unsafe_links_, first_unsafe_link_, std::string(member) + " -> " + std::string(link));
+    }
+    if (const char* hard = archive_entry_hardlink(entry); hard != nullptr && escapes(hard)) {
+      note(unsafe_links_, first_unsafe_link_, std::string(member) + " => " + hard);
+    }
+  }
+
+  void report(std::vector<std::string>& warnings) const {
+    if (unsafe_paths_ > 0) {
+      warnings.push_back(
+          fmt::format("{} member(s) with an absolute or '..' path, e.g. \"{}\" (never extracted; "
+                      "an archive built to write outside its folder)",
+                      unsafe_paths_, first_unsafe_path_));
+    }
+    if (unsafe_links_ > 0) {
+      warnings.push_back(fmt::format("{} link(s) pointing outside the archive, e.g. \"{}\" (never followed)",
+                                     unsafe_links_, first_unsafe_link_));
+    }
+  }
+
+ private:
+  static bool climbs_out(std::string_view member, std::string_view target) {
+    int depth = 0;
+    for (std::size_t i = 0; i < member.size(); ++i) {
+      if (member[i] == '/' && i + 1 < member.size()) ++depth;
+    }
+    std::size_t start = 0;
+    while (start <= target.size()) {
+      const std::size_t end = std::min(target.find('/', start), target.size());
+      const std::string_view step = target.substr(start, end - start);
+      if (step == "..") {
+        if (--depth < 0) return true;
+      } else if (!step.empty() && step != ".") {
+        ++depth;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  static void note(std::size_t& count, std::string& first, std::string_view what) {
+    constexpr std::size_t kShown = 200;
+    if (count++ == 0) first = std::string(what.substr(0, kShown));
+  }
+
+  std::size_t unsafe_paths_ = 0;
+  std::string first_unsafe_path_;
+  std::size_t unsafe_links_ = 0;
+  std::string first_unsafe_link_;
+};
+
 std::optional<DetectedEvidence> detect_archive(const fs::path& file, std::string& problem) {
   std::unique_ptr<archive, ArchiveDeleter> reader(archive_read_new());
   archive_read_support_filter_all(reader.get());
@@ -147,20 +225,59 @@ std::optional<DetectedEvidence> detect_archive(const fs::path& file, std::string
   const std::string stem = file.filename().string();
   if (starts_with(stem, "sysdiagnose_")) signs.see(stem);
   if (starts_with(stem, "bugreport-") && ends_with(stem, ".zip")) signs.see("bugreport-x.txt");
+  std::error_code ec;
+  const std::uint64_t compressed = fs::file_size(file, ec);
+  const std::uint64_t budget = std::max(kMinDecompressedBudget, kMaxCompressionRatio * (ec ? 0 : compressed));
+  std::uint64_t declared = 0;  // sum of the members' declared sizes
+  MemberChecks checks;
+  std::vector<std::string> warnings;
   archive_entry* entry = nullptr;
   std::size_t listed = 0;
   int rc = ARCHIVE_OK;
   while (listed < kMaxListedMembers && (rc = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
     if (const char* name = archive_entry_pathname(entry)) signs.see(name);
+    checks.see(entry);
+    if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > 0) {
+      declared += static_cast<std::uint64_t>(archive_entry_size(entry));
+    }
     ++listed;
+    // Skipping a member of a compressed stream decompresses it: stop before the budget is spent.
+    const auto decompressed =
+        static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(reader.get(), 0), 0));
+    if (decompressed + static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)) > budget) {
+      warnings.push_back(
+          fmt::format("listing stopped after {} member(s): the archive expands beyond {} MiB, over "
+                      "{}x its size (a possible decompression bomb)",
+                      listed, budget >> 20U, kMaxCompressionRatio));
+      rc = ARCHIVE_EOF;
+      break;
+    }
     archive_read_data_skip(reader.get());
   }
   if (listed == 0 && rc != ARCHIVE_EOF) {
     problem = archive_error_string(reader.get()) != nullptr ? archive_error_string(reader.get()) : "unreadable";
     return std::nullopt;
   }
+  if (rc != ARCHIVE_EOF && rc != ARCHIVE_OK) {
+    warnings.push_back(
+        fmt::format("the archive is damaged after member {}: {}", listed,
+                    archive_error_string(reader.get()) != nullptr ? archive_error_string(reader.get()) : "unreadable"));
+  }
+  if (declared > budget && warnings.empty()) {
+    warnings.push_back(
+        fmt::format("its members declare {} MiB in all, over {}x the archive's size (a possible "
+                    "decompression bomb; nothing is extracted)",
+                    declared >> 20U, kMaxCompressionRatio));
+  }
+  checks.report(warnings);
   if (listed == 0) problem = "an empty archive";
-  return signs.verdict(true);
+  auto found = signs.verdict(true);
+  if (found) {
+    found->warnings = std::move(warnings);
+  } else {
+    for (const auto& warning : warnings) problem += (problem.empty() ? "" : "; ") + warning;
+  }
+  return found;
 }
 
 }  // namespace
@@ -194,7 +311,7 @@ Result<DetectedEvidence> detect_evidence(const fs::path& path) {
     std::array<char, kAndroidBackupMagic.size()> head{};
     in.read(head.data(), head.size());
     if (std::string_view(head.data(), static_cast<std::size_t>(in.gcount())) == kAndroidBackupMagic) {
-      return DetectedEvidence{EvidenceKind::kAndroidBackup, true, false, "ANDROID BACKUP header"};
+      return DetectedEvidence{EvidenceKind::kAndroidBackup, true, false, "ANDROID BACKUP header", {}};
     }
     if (auto found = detect_archive(path, problem)) return *found;
   } else {

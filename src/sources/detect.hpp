@@ -4,9 +4,11 @@
 // (bounded), never extracted.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -26,7 +28,16 @@ struct DetectedEvidence {
   bool archive = false;    // a zip or tar rather than a folder
   bool encrypted = false;  // iOS backup: Manifest.plist IsEncrypted
   std::string reason;      // what made us recognise it, for the log
+  // What is hostile or suspicious in the input itself (an archive member with an absolute or `..` path, a
+  // symlink leading out of the archive, a decompression bomb), one sentence each; the run goes on.
+  std::vector<std::string> warnings;
 };
+
+// Limits on listing an archive (it is never extracted): members listed, and bytes decompressed while
+// skipping over members, at most max(kMinDecompressedBudget, kMaxCompressionRatio × the file's size).
+inline constexpr std::size_t kMaxListedMembers = 5000;
+inline constexpr std::uint64_t kMaxCompressionRatio = 100;
+inline constexpr std::uint64_t kMinDecompressedBudget = 256ULL << 20U;
 
 // Human name: "iOS backup", "Android bugreport", ...
 std::string_view to_string(EvidenceKind kind) noexcept;

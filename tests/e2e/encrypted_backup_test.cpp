@@ -108,6 +108,7 @@ std::map<std::string, std::string> outputs(const fs::path& out, const fs::path& 
 
 int scan(const fs::path& backup, const fs::path& out, const std::string& extra, std::string* console) {
   const std::string iocs = (test::shared_iocs_dir() / kPegasus).string();
+  const test::EvidenceGuard guard({backup, iocs});
   return test::run_command("env -u LUMIERE_BACKUP_PASSWORD " + lumiere() + " ios check-backup -i " + quote(iocs) +
                                " -o " + quote(out.string()) + " " + extra + " " + quote(backup.string()) +
                                " </dev/null",
@@ -191,9 +192,9 @@ TEST(EncryptedBackup, NoPlaintextOnDisk) {
   build_twin(temp / "encrypted", true);
   build_twin(temp / "plain", false);
   fs::create_directories(temp / "tmp");
-  const auto before = test::hash_tree(temp / "encrypted");
   std::string console;
   const std::string iocs = (test::shared_iocs_dir() / kPegasus).string();
+  const test::EvidenceGuard guard({temp / "encrypted", iocs});
   const int code =
       test::run_command("env TMPDIR=" + quote((temp / "tmp").string()) +
                             " LUMIERE_BACKUP_PASSWORD=" + quote(testing::kDefaultBackupPassword) + " " + lumiere() +
@@ -202,7 +203,6 @@ TEST(EncryptedBackup, NoPlaintextOnDisk) {
                         &console);
   ASSERT_EQ(code, 1) << console;
   EXPECT_TRUE(fs::is_empty(temp / "tmp")) << "nothing in TMPDIR, not even a removed-later copy";
-  EXPECT_EQ(test::hash_tree(temp / "encrypted"), before) << "the evidence is unchanged, nothing next to it";
   ASSERT_EQ(scan(temp / "plain", temp / "out-plain", "", &console), 1) << console;
   std::vector<std::string> names;
   std::vector<std::string> plain_names;
@@ -224,7 +224,7 @@ TEST(EncryptedBackup, DecryptBackupRebuildsThePlainTwin) {
   build_twin(temp / "encrypted", true, kNastyPassword);
   build_twin(temp / "plain", false);
   test::write_file(temp / "password.txt", std::string(kNastyPassword) + "\n");
-  const auto before = test::hash_tree(temp / "encrypted");
+  const test::EvidenceGuard guard({temp / "encrypted", temp / "password.txt"});
   std::string console;
   ASSERT_EQ(test::run_command(lumiere() + " ios decrypt-backup --hashes -d " + quote((temp / "dec").string()) +
                                   " --password-file " + quote((temp / "password.txt").string()) + " " +
@@ -232,14 +232,14 @@ TEST(EncryptedBackup, DecryptBackupRebuildsThePlainTwin) {
                               &console),
             0)
       << console;
-  EXPECT_EQ(test::hash_tree(temp / "encrypted"), before);
   // Every blob byte-identical to the plain twin's; the root plists copied as they are.
   const auto plain = test::hash_tree(temp / "plain");
   const auto decrypted = test::hash_tree(temp / "dec");
+  const auto original = test::hash_tree(temp / "encrypted");
   for (const auto& [rel, digest] : plain) {
     if (rel == "Manifest.db") continue;  // its MBFile blobs carry EncryptionKey fields in the encrypted twin
     if (rel.ends_with(".plist")) {
-      EXPECT_EQ(decrypted.at(rel), before.at(rel)) << rel;
+      EXPECT_EQ(decrypted.at(rel), original.at(rel)) << rel;
       continue;
     }
     ASSERT_TRUE(decrypted.contains(rel)) << rel;
@@ -278,6 +278,7 @@ TEST(EncryptedBackup, DecryptBackupRebuildsThePlainTwin) {
 TEST(EncryptedBackup, ExtractKeyOpensTheBackup) {
   test::TempDir temp;
   build_twin(temp / "encrypted", true, kNastyPassword);
+  const test::EvidenceGuard guard({temp / "encrypted"});
   std::string console;
   // The password through the environment, printed key.
   ASSERT_EQ(test::run_command("env LUMIERE_BACKUP_PASSWORD=" + quote(kNastyPassword) + " " + lumiere() +
@@ -317,6 +318,7 @@ TEST(EncryptedBackup, PromptsWithoutEchoOnATerminal) {
   if (test::run_command("command -v script >/dev/null") != 0) GTEST_SKIP() << "no `script` to make a terminal";
   test::TempDir temp;
   build_twin(temp / "encrypted", true, "typed s3cret!");
+  const test::EvidenceGuard guard({temp / "encrypted"});
   std::string console;
   // The password arrives after the prompt has turned echo off (echo happens when the terminal receives it).
   const int code = test::run_command(
@@ -344,6 +346,7 @@ TEST(EncryptedBackup, ErrorsAreDistinctAndSayWhatToDo) {
   const fs::path enc = temp / "encrypted";
   build_twin(enc, true);
   build_twin(temp / "plain", false);
+  const test::EvidenceGuard guard({enc, temp / "plain"});
   const std::string b = quote(enc.string());
   const std::string out = " -o " + quote((temp / "out").string()) + " ";
 
@@ -397,6 +400,7 @@ TEST(EncryptedBackup, ErrorsAreDistinctAndSayWhatToDo) {
 TEST(EncryptedBackup, BackupInASubFolderIsFound) {
   test::TempDir temp;
   build_twin(temp / "Backup" / "00008101-000A1B2C3D4E001E", true);
+  const test::EvidenceGuard guard({temp / "Backup"});
   std::string console;
   EXPECT_EQ(scan(temp / "Backup", temp / "out", "-p " + quote(testing::kDefaultBackupPassword), &console), 1)
       << console;
@@ -413,6 +417,7 @@ TEST(EncryptedBackup, MissingRootFilesAndUnsupportedKeybag) {
   // Manifest.plist missing: the keybag is gone.
   build_twin(temp / "no-manifest-plist", true);
   fs::remove(temp / "no-manifest-plist" / "Manifest.plist");
+  const test::EvidenceGuard no_manifest_guard({temp / "no-manifest-plist"});
   expect_error(lumiere() + " ios check-backup" + pw + quote((temp / "no-manifest-plist").string()),
                "Manifest.plist is missing");
   expect_error(lumiere() + " ios extract-key" + pw + quote((temp / "no-manifest-plist").string()),
@@ -420,6 +425,7 @@ TEST(EncryptedBackup, MissingRootFilesAndUnsupportedKeybag) {
   // Status.plist missing: decrypt-backup and extract-key refuse an incomplete backup.
   build_twin(temp / "no-status", true);
   fs::remove(temp / "no-status" / "Status.plist");
+  const test::EvidenceGuard no_status_guard({temp / "no-status"});
   expect_error(lumiere() + " ios decrypt-backup" + pw + "-d " + quote((temp / "d").string()) + " " +
                    quote((temp / "no-status").string()),
                "Status.plist is missing");
@@ -436,6 +442,7 @@ TEST(EncryptedBackup, MissingRootFilesAndUnsupportedKeybag) {
   auto serialized = plist::serialize(*parsed, plist::Format::kBinary);
   ASSERT_TRUE(serialized);
   test::write_file(manifest_plist, std::string(serialized->begin(), serialized->end()));
+  const test::EvidenceGuard bad_keybag_guard({temp / "bad-keybag"});
   expect_error(lumiere() + " ios check-backup" + pw + quote((temp / "bad-keybag").string()), "unsupported keybag");
 }
 
@@ -448,6 +455,7 @@ TEST(EncryptedBackup, CorruptAndMissingBlobsWarnAndTheRestGoesOn) {
   const std::string data = test::read_file(safari);
   test::write_file(safari, data.substr(0, data.size() - 16));
   fs::remove(blob(enc, "HomeDomain", "Library/SMS/sms.db"));
+  const test::EvidenceGuard guard({enc});
   std::string console;
   ASSERT_EQ(test::run_command(lumiere() + " ios decrypt-backup -p " + quote(testing::kDefaultBackupPassword) + " -d " +
                                   quote((temp / "dec").string()) + " " + quote(enc.string()) + " </dev/null",

@@ -52,6 +52,7 @@ fs::path build_backup(const fs::path& root) {
 }
 
 std::string run_check(const fs::path& backup, const fs::path& out) {
+  const test::EvidenceGuard guard({backup, test::shared_iocs_dir() / kPegasus});
   const std::string command = test::lumiere_binary().string() + " ios check-backup -i " +
                               (test::shared_iocs_dir() / kPegasus).string() + " -o " + out.string() + " " +
                               backup.string() + " 2>&1";

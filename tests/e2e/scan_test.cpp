@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "core/json.hpp"
 #include "sources/detect.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"
@@ -67,10 +68,12 @@ const std::vector<Member> kAndroidQf{{"acquisition.json", "{}"},
                                      {"processes.txt", "PID"}};
 
 void expect_kind(const fs::path& path, EvidenceKind kind, bool archive) {
+  const test::EvidenceGuard guard({path});
   auto detected = sources::detect_evidence(path);
   ASSERT_TRUE(detected) << path << ": " << detected.error().describe();
   EXPECT_EQ(detected->kind, kind) << path << " recognised as " << sources::to_string(detected->kind);
   EXPECT_EQ(detected->archive, archive) << path;
+  EXPECT_TRUE(detected->warnings.empty()) << path << ": a real acquisition raises no hostile-input warning";
 }
 
 TEST(Detect, EveryInputShapeIsRecognised) {
@@ -119,6 +122,7 @@ TEST(Detect, UnknownInputListsWhatIsRecognised) {
   fs::create_directories(temp / "photos");
   test::write_file(temp / "photos" / "IMG_0001.HEIC", "x");
   write_archive(temp / "docs.zip", ArchiveFormat::kZip, {{"report.docx", "x"}});
+  const test::EvidenceGuard guard({temp.path()});
   for (const auto& path : {temp / "notes.txt", temp / "photos", temp / "docs.zip"}) {
     auto detected = sources::detect_evidence(path);
     ASSERT_FALSE(detected) << path;
@@ -141,6 +145,9 @@ TEST(Scan, RoutesBackupsNamesUnsupportedAndRanksSeveralInputs) {
   write_archive(temp / "bugreport.zip", ArchiveFormat::kZip, kBugreport);
   test::write_file(temp / "notes.txt", "meeting notes");
   const fs::path out = temp / "out";
+  const fs::path iocs = test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2";
+  const test::EvidenceGuard guard(
+      {temp / "infected", temp / "clean", temp / "bugreport.zip", temp / "notes.txt", iocs});
   std::string console;
   const int rc = test::run_command(
       "env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() +
@@ -164,11 +171,20 @@ TEST(Scan, RoutesBackupsNamesUnsupportedAndRanksSeveralInputs) {
   EXPECT_LT(infected, clean);
   EXPECT_LT(clean, bugreport);
   EXPECT_NE(console.find("SIGNS OF KNOWN SPYWARE", table), std::string::npos);
+  // scan.json: the same table for scripts, most severe first.
+  const Json summary = Json::parse(test::read_file(out / "scan.json"));
+  ASSERT_EQ(summary["inputs"].size(), 4U) << summary.dump(2);
+  EXPECT_EQ(summary["inputs"][0]["outcome"], "SIGNS OF KNOWN SPYWARE");
+  EXPECT_EQ(summary["inputs"][0]["high"], 1);
+  EXPECT_EQ(summary["inputs"][1]["outcome"], "no sign of known spyware");
+  EXPECT_EQ(summary["inputs"][3]["kind"], "unrecognised");
+  EXPECT_NE(summary["inputs"][3]["warnings"][0].get<std::string>().find("lumiere recognises"), std::string::npos);
 }
 
 TEST(Scan, OnlyUnsupportedInputExitsWithError) {
   test::TempDir temp;
   write_tree(temp / "androidqf", kAndroidQf);
+  const test::EvidenceGuard guard({temp / "androidqf"});
   std::string console;
   const int rc = test::run_command(test::lumiere_binary().string() + " scan -o '" + (temp / "out").string() + "' '" +
                                        (temp / "androidqf").string() + "' 2>&1",

@@ -1,5 +1,6 @@
 #include "support/test_support.hpp"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +57,10 @@ void write_file(const std::filesystem::path& file, const std::string& content) {
 
 std::map<std::string, std::string> hash_tree(const std::filesystem::path& root) {
   std::map<std::string, std::string> result;
+  if (std::filesystem::is_regular_file(root)) {
+    result[""] = hash::sha256_hex(read_file(root));
+    return result;
+  }
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     const auto rel = std::filesystem::relative(entry.path(), root).string();
     if (entry.is_symlink()) {
@@ -67,6 +72,18 @@ std::map<std::string, std::string> hash_tree(const std::filesystem::path& root) 
     }
   }
   return result;
+}
+
+EvidenceGuard::EvidenceGuard(std::vector<std::filesystem::path> inputs) : inputs_(std::move(inputs)) {
+  for (const auto& input : inputs_) before_.push_back(hash_tree(input));
+}
+
+EvidenceGuard::~EvidenceGuard() {
+  for (std::size_t i = 0; i < inputs_.size(); ++i) {
+    if (hash_tree(inputs_[i]) != before_[i]) {
+      ADD_FAILURE() << "evidence changed, or a file was created in it: " << inputs_[i];
+    }
+  }
 }
 
 int run_command(const std::string& command, std::string* output) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace lumiere::test {
 
@@ -31,8 +32,23 @@ std::filesystem::path lumiere_binary();
 std::string read_file(const std::filesystem::path& file);
 void write_file(const std::filesystem::path& file, const std::string& content);
 
-// relative path -> SHA-256 of every regular file under root (symlinks recorded, not followed).
+// relative path -> SHA-256 of every regular file under root (symlinks recorded, not followed). A root that is
+// a file gives one entry, "".
 std::map<std::string, std::string> hash_tree(const std::filesystem::path& root);
+
+// Evidence integrity for end-to-end tests: hashes every input (folders, archives, IOC files) when made and
+// again when destroyed; any difference, or a file created next to them, fails the test.
+class EvidenceGuard {
+ public:
+  explicit EvidenceGuard(std::vector<std::filesystem::path> inputs);
+  ~EvidenceGuard();
+  EvidenceGuard(const EvidenceGuard&) = delete;
+  EvidenceGuard& operator=(const EvidenceGuard&) = delete;
+
+ private:
+  std::vector<std::filesystem::path> inputs_;
+  std::vector<std::map<std::string, std::string>> before_;
+};
 
 // Runs a shell command; returns its exit status and captures stdout+stderr into `output`.
 int run_command(const std::string& command, std::string* output = nullptr);

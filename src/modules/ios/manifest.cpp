@@ -37,10 +37,22 @@ std::int64_t int_field(const plist::Value& mbfile, std::string_view key) {
   return 0;
 }
 
-std::optional<ManifestMetadata> decode_metadata(const std::vector<std::uint8_t>& blob, const std::string& where) {
+std::optional<ManifestMetadata> decode_metadata(const std::vector<std::uint8_t>& blob, const std::string& where,
+                                                std::string& problem) {
   if (blob.empty()) return std::nullopt;
-  auto mbfile = plist::decode_mbfile(blob, where);
-  if (!mbfile || !mbfile->is<plist::Dict>()) return std::nullopt;
+  plist::KeyedArchiveIssues issues;
+  auto mbfile = plist::decode_mbfile(blob, where, &issues);
+  if (!mbfile) {
+    problem = mbfile.error().message;
+    return std::nullopt;
+  }
+  if (issues.total() > 0) {
+    problem = fmt::format(
+        "its metadata archive has {} reference cycle(s), {} dangling reference(s) and {} level(s) "
+        "nested too deep (the affected values are left out)",
+        issues.cycles, issues.dangling_references, issues.depth_cuts);
+  }
+  if (!mbfile->is<plist::Dict>()) return std::nullopt;
   ManifestMetadata meta;
   meta.created = time_field(*mbfile, "Birth");
   meta.modified = time_field(*mbfile, "LastModified");
@@ -62,8 +74,18 @@ class Manifest final : public RecordModule<ManifestRecord> {
     auto db = backup->manifest();
     if (!db) return std::move(db).error();
     auto records = parse_manifest(**db);
-    if (records)
-      ctx.log().info(ctx.logger_name(), fmt::format("Found {} file entries in Manifest.db", records->size()));
+    if (!records) return records;
+    ctx.log().info(ctx.logger_name(), fmt::format("Found {} file entries in Manifest.db", records->size()));
+    // Hostile or damaged metadata: one warning naming the first such file, with how many there are.
+    const auto bad = std::count_if(records->begin(), records->end(),
+                                   [](const ManifestRecord& r) { return !r.metadata_problem.empty(); });
+    if (bad > 0) {
+      const auto first = std::find_if(records->begin(), records->end(),
+                                      [](const ManifestRecord& r) { return !r.metadata_problem.empty(); });
+      ctx.warn(WarningKind::kCorrupt, utf8_backslashreplace(first->domain + "/" + first->relative_path),
+               fmt::format("the Manifest.db metadata of {} file(s) could not be fully decoded; this one: {}", bad,
+                           first->metadata_problem));
+    }
     return records;
   }
 
@@ -172,7 +194,7 @@ Result<std::vector<ManifestRecord>> parse_manifest(const sqlite::Database& manif
     r.domain = stmt->text("domain");
     r.relative_path = stmt->text("relativePath");
     r.flags = stmt->integer("flags");
-    r.metadata = decode_metadata(stmt->blob("file"), manifest.display_path());
+    r.metadata = decode_metadata(stmt->blob("file"), manifest.display_path(), r.metadata_problem);
     records.push_back(std::move(r));
   }
   return records;

@@ -26,6 +26,7 @@ struct ManifestRecord {
   std::string relative_path;
   std::int64_t flags = 0;
   std::optional<ManifestMetadata> metadata;  // absent when the blob is missing or undecodable
+  std::string metadata_problem;              // why the `file` blob could not be (fully) decoded
 };
 
 // Every row of the Files table. Fails with kUnsupported when the table or a needed column is missing.

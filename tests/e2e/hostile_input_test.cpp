@@ -1,0 +1,375 @@
+// Issue #7: the malformed-evidence corpus. Evidence comes from a device the attacker may control, so each case
+// below plants one hostile shape (a truncated, empty or oversized database, a wrong schema, garbage or deeply
+// nested plists, an NSKeyedArchiver reference cycle, invalid UTF-8 everywhere, a 15 MiB line, archives built
+// to escape their folder, a decompression bomb, a "database" that is a folder) and runs the `lumiere` binary
+// on it. Every case must end with a warning naming the file and the problem, no crash, output files that are
+// valid JSON, the evidence unchanged, and nothing written outside the output folder (TMPDIR included).
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/plist.hpp"
+#include "sources/ios_backup.hpp"
+#include "support/test_support.hpp"
+#include "testing/ios_backup_builder.hpp"
+
+namespace lumiere {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSmsDomain = "HomeDomain";
+constexpr const char* kSmsPath = "Library/SMS/sms.db";
+constexpr const char* kPreferencesPath = "Library/Preferences/.GlobalPreferences.plist";
+
+// sms.db as iOS 15 writes it (the columns the SMS module reads), with one message per row given.
+std::string sms_script(const std::vector<std::string>& rows) {
+  std::string script =
+      "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, country TEXT, "
+      "service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT);\n"
+      "CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT, "
+      "replace INTEGER DEFAULT 0, service_center TEXT, handle_id INTEGER DEFAULT 0, subject TEXT, country TEXT, "
+      "attributedBody BLOB, version INTEGER DEFAULT 0, type INTEGER DEFAULT 0, service TEXT, account TEXT, "
+      "account_guid TEXT, error INTEGER DEFAULT 0, date INTEGER, date_read INTEGER, date_delivered INTEGER, "
+      "is_delivered INTEGER DEFAULT 0, is_finished INTEGER DEFAULT 0, is_emote INTEGER DEFAULT 0, "
+      "is_from_me INTEGER DEFAULT 0, is_empty INTEGER DEFAULT 0, is_delayed INTEGER DEFAULT 0, "
+      "is_auto_reply INTEGER DEFAULT 0, is_prepared INTEGER DEFAULT 0, is_read INTEGER DEFAULT 0, "
+      "is_system_message INTEGER DEFAULT 0, is_sent INTEGER DEFAULT 0, has_dd_results INTEGER DEFAULT 0, "
+      "cache_has_attachments INTEGER DEFAULT 0, item_type INTEGER DEFAULT 0, group_title TEXT, "
+      "is_service_message INTEGER DEFAULT 0, thread_originator_guid TEXT);\n"
+      "INSERT INTO handle (ROWID, id, country, service) VALUES (1, '+41791234567', 'ch', 'SMS');\n";
+  for (const auto& row : rows) script += row + "\n";
+  return script;
+}
+
+std::string sms_row(int id, const std::string& text_sql) {
+  return "INSERT INTO message (ROWID, guid, text, handle_id, service, date, is_from_me) VALUES (" + std::to_string(id) +
+         ", 'guid-" + std::to_string(id) + "', " + text_sql + ", 1, 'SMS', 680000000000000000, 0);";
+}
+
+// A binary plist of `depth` arrays nested in one another (bplist00, 4-byte references and offsets).
+std::string nested_binary_plist(std::uint32_t depth) {
+  std::string out = "bplist00";
+  std::vector<std::uint32_t> offsets;
+  auto put32 = [&out](std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> static_cast<unsigned>(shift)) & 0xFFU);
+  };
+  for (std::uint32_t i = 0; i < depth; ++i) {
+    offsets.push_back(static_cast<std::uint32_t>(out.size()));
+    out += static_cast<char>(0xA1);  // array of one element
+    put32(i + 1);
+  }
+  offsets.push_back(static_cast<std::uint32_t>(out.size()));
+  out += static_cast<char>(0x08);  // false
+  const auto table = static_cast<std::uint32_t>(out.size());
+  for (const auto offset : offsets) put32(offset);
+  out += std::string(6, '\0');
+  out += static_cast<char>(4);  // offset size
+  out += static_cast<char>(4);  // reference size
+  auto put64 = [&out, &put32](std::uint32_t v) {
+    put32(0);
+    put32(v);
+  };
+  put64(static_cast<std::uint32_t>(offsets.size()));
+  put64(0);
+  put64(table);
+  return out;
+}
+
+std::string nested_xml_plist(int depth) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">";
+  for (int i = 0; i < depth; ++i) out += "<array>";
+  out += "<true/>";
+  for (int i = 0; i < depth; ++i) out += "</array>";
+  return out + "</plist>\n";
+}
+
+// An MBFile archive whose root object names itself as its own property value: a reference cycle.
+plist::Bytes cyclic_mbfile() {
+  using plist::Dict;
+  using plist::Uid;
+  using plist::Value;
+  Dict root{{"$class", Value{Uid{2}}},
+            {"RelativePath", Value{Uid{1}}},
+            {"Birth", Value{Uid{1}}},
+            {"LastModified", Value{std::int64_t{1657000000}}},
+            {"Size", Value{Uid{1}}}};
+  Dict klass{{"$classname", Value{std::string("MBFile")}},
+             {"$classes", Value{plist::Array{Value{std::string("MBFile")}, Value{std::string("NSObject")}}}}};
+  Dict archive{{"$archiver", Value{std::string("NSKeyedArchiver")}},
+               {"$version", Value{std::int64_t{100000}}},
+               {"$top", Value{Dict{{"root", Value{Uid{1}}}}}},
+               {"$objects", Value{plist::Array{Value{std::string("$null")}, Value{root}, Value{klass}}}}};
+  auto bytes = plist::serialize(Value{archive}, plist::Format::kBinary);
+  return bytes ? *bytes : plist::Bytes{};
+}
+
+struct ArchiveMember {
+  std::string name;
+  std::string content;
+  std::string symlink;  // non-empty: a symbolic link to this target
+};
+
+// A tar (gzip-compressed with `gzip`) written with libarchive, members as given, names unchecked.
+void write_tar(const fs::path& file, const std::vector<ArchiveMember>& members, bool gzip) {
+  std::unique_ptr<archive, int (*)(archive*)> writer(archive_write_new(), archive_write_free);
+  archive_write_set_format_pax_restricted(writer.get());
+  if (gzip) archive_write_add_filter_gzip(writer.get());
+  ASSERT_EQ(archive_write_open_filename(writer.get(), file.c_str()), ARCHIVE_OK);
+  for (const auto& member : members) {
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(entry.get(), member.name.c_str());
+    if (!member.symlink.empty()) {
+      archive_entry_set_filetype(entry.get(), AE_IFLNK);
+      archive_entry_set_symlink(entry.get(), member.symlink.c_str());
+      archive_entry_set_perm(entry.get(), 0777);
+      archive_entry_set_size(entry.get(), 0);
+    } else {
+      archive_entry_set_filetype(entry.get(), AE_IFREG);
+      archive_entry_set_perm(entry.get(), 0644);
+      archive_entry_set_size(entry.get(), static_cast<la_int64_t>(member.content.size()));
+    }
+    ASSERT_EQ(archive_write_header(writer.get(), entry.get()), ARCHIVE_OK);
+    if (!member.content.empty()) {
+      archive_write_data(writer.get(), member.content.data(), member.content.size());
+    }
+  }
+  ASSERT_EQ(archive_write_close(writer.get()), ARCHIVE_OK);
+}
+
+// One case: how to make the evidence under `dir` (returns the path to scan), how to run it, what the warning
+// must say.
+struct HostileCase {
+  std::string name;
+  std::function<fs::path(const fs::path& dir)> make;
+  std::string command;                 // "ios check-backup" or "scan"
+  std::vector<std::string> must_name;  // substrings of the console + command.log: the file, the problem
+  std::vector<std::string> escapes{};  // paths (relative to the case folder) that must not exist afterwards
+};
+
+fs::path backup_with(const fs::path& dir, const std::function<void(testing::IosBackupBuilder&)>& fill) {
+  testing::IosBackupBuilder builder(dir / "backup");
+  fill(builder);
+  EXPECT_TRUE(builder.write().has_value());
+  return dir / "backup";
+}
+
+fs::path blob_of(const fs::path& backup, const std::string& domain, const std::string& path) {
+  const std::string id = sources::IosBackup::file_id(domain, path);
+  return backup / id.substr(0, 2) / id;
+}
+
+std::vector<HostileCase> corpus() {
+  std::vector<HostileCase> cases;
+  const std::string sms_file = std::string(kSmsDomain) + "/" + kSmsPath;
+  cases.push_back(
+      {"zero_byte_sqlite",
+       [](const fs::path& dir) { return backup_with(dir, [](auto& b) { b.add_file(kSmsDomain, kSmsPath, ""); }); },
+       "ios check-backup",
+       {sms_file, "unsupported schema: no table message"}});
+  cases.push_back({"truncated_sqlite",
+                   [](const fs::path& dir) {
+                     std::vector<std::string> rows;
+                     for (int i = 1; i <= 400; ++i) rows.push_back(sms_row(i, "'hello " + std::to_string(i) + "'"));
+                     auto image = testing::sqlite_from_script(sms_script(rows));
+                     EXPECT_TRUE(image.has_value());
+                     const std::string half = image->substr(0, image->size() / 2);
+                     return backup_with(dir, [&half](auto& b) { b.add_file(kSmsDomain, kSmsPath, half); });
+                   },
+                   "ios check-backup",
+                   {sms_file, "database disk image is malformed"}});
+  cases.push_back({"wrong_schema",
+                   [](const fs::path& dir) {
+                     return backup_with(dir, [](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath,
+                                    "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, body TEXT);\n"
+                                    "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT);\n"
+                                    "INSERT INTO message VALUES (1, 'hi');\n");
+                     });
+                   },
+                   "ios check-backup",
+                   {sms_file, "unsupported schema"}});
+  cases.push_back({"sqlite_is_a_directory",
+                   [](const fs::path& dir) {
+                     const fs::path backup = backup_with(
+                         dir, [](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")})); });
+                     const fs::path blob = blob_of(backup, kSmsDomain, kSmsPath);
+                     fs::remove(blob);
+                     fs::create_directories(blob / "inside");
+                     return backup;
+                   },
+                   "ios check-backup",
+                   {sms_file, "is not a regular file (a folder or a special file)"}});
+  cases.push_back({"oversized_value",
+                   [](const fs::path& dir) {
+                     // One SMS text of 17 MiB: over the 16 MiB a single SQLite value may take.
+                     const std::string rows = sms_row(1, "'see https://example.org/' || hex(zeroblob(8912896))");
+                     return backup_with(dir, [&rows](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, sms_script({rows, sms_row(2, "'short one'")}));
+                     });
+                   },
+                   "ios check-backup",
+                   {sms_file, "damaged: message: cannot read rows: string or blob too big"}});
+  cases.push_back({"very_long_line",
+                   [](const fs::path& dir) {
+                     // A 15 MiB unbroken token before a real Pegasus link: the link must still be found.
+                     const std::string row = sms_row(1, "hex(zeroblob(7864320)) || ' https://smscentro.com/x'");
+                     return backup_with(dir,
+                                        [&row](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, sms_script({row})); });
+                   },
+                   "ios check-backup",
+                   {"CRITICAL [sms] Found a known suspicious domain https://smscentro.com/x"}});
+  cases.push_back({"non_utf8_everywhere",
+                   [](const fs::path& dir) {
+                     const std::string bad = "CAST(x'68c328fffe2f8041' AS TEXT)";
+                     std::string script = sms_script({sms_row(1, bad + " || ' https://example.org/' || " + bad)});
+                     script += "UPDATE message SET subject = " + bad + ", service = " + bad + ", account = " + bad +
+                               ", guid = " + bad + ";\nUPDATE handle SET id = " + bad + ", country = " + bad + ";\n";
+                     return backup_with(dir, [&script](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, script);
+                       b.info("Device Name", plist::Value{std::string("iPhone \xff\xfe")});
+                     });
+                   },
+                   "ios check-backup",
+                   {sms_file, "8 text value(s) in this artifact are not valid UTF-8", "*/Info.plist: 1 text value"}});
+  cases.push_back({"garbage_plist",
+                   [](const fs::path& dir) {
+                     return backup_with(dir, [](auto& b) {
+                       b.add_file("HomeDomain", kPreferencesPath, std::string("bplist00\xff\x13garbage\x00\x01", 19));
+                     });
+                   },
+                   "ios check-backup",
+                   {std::string("HomeDomain/") + kPreferencesPath, "binary plist is truncated"}});
+  cases.push_back({"deep_binary_plist",
+                   [](const fs::path& dir) {
+                     return backup_with(
+                         dir, [](auto& b) { b.add_file("HomeDomain", kPreferencesPath, nested_binary_plist(200000)); });
+                   },
+                   "ios check-backup",
+                   {std::string("HomeDomain/") + kPreferencesPath, "property list nested deeper than the limit"}});
+  cases.push_back({"deep_xml_plist",
+                   [](const fs::path& dir) {
+                     return backup_with(
+                         dir, [](auto& b) { b.add_file("HomeDomain", kPreferencesPath, nested_xml_plist(200000)); });
+                   },
+                   "ios check-backup",
+                   {std::string("HomeDomain/") + kPreferencesPath, "property list nested deeper than the limit"}});
+  cases.push_back({"nskeyed_reference_cycle",
+                   [](const fs::path& dir) {
+                     return backup_with(dir, [](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")}));
+                       b.add_raw_row("HomeDomain", "Library/Preferences/com.apple.cyclic.plist", cyclic_mbfile());
+                     });
+                   },
+                   "ios check-backup",
+                   {"HomeDomain/Library/Preferences/com.apple.cyclic.plist", "reference cycle"}});
+  cases.push_back(
+      {"archive_escaping_paths",
+       [](const fs::path& dir) {
+         const fs::path file = dir / "sysdiagnose_2026.11.28_10-00-00+0100_iPhone-OS_iPhone_20A362.tar";
+         write_tar(file,
+                   {{"sysdiagnose_2026/ps.txt", "PID COMMAND\n1 launchd\n", ""},
+                    {"../escaped-by-dotdot.txt", "written outside\n", ""},
+                    {"/tmp/lumiere-escaped-absolute.txt", "absolute\n", ""},
+                    {"sysdiagnose_2026/link", "", "../../../../etc/passwd"}},
+                   false);
+         return file;
+       },
+       "scan",
+       {"sysdiagnose_2026.11.28", "'..' path", "../escaped-by-dotdot.txt", "pointing outside", "etc/passwd"},
+       {"escaped-by-dotdot.txt", "../escaped-by-dotdot.txt"}});
+  cases.push_back({"decompression_bomb",
+                   [](const fs::path& dir) {
+                     // 300 MiB of zeros in a ~300 KiB .tar.gz: a ratio of ~1000.
+                     const fs::path file = dir / "sysdiagnose_2026.11.28_10-00-00+0100_iPhone-OS_iPhone_20A362.tar.gz";
+                     write_tar(file,
+                               {{"sysdiagnose_2026/ps.txt", "PID COMMAND\n", ""},
+                                {"sysdiagnose_2026/zeros.bin", std::string(300U << 20U, '\0'), ""},
+                                {"sysdiagnose_2026/after.txt", "after\n", ""}},
+                               true);
+                     return file;
+                   },
+                   "scan",
+                   {"sysdiagnose_2026.11.28", "over 100x its size (a possible decompression bomb)"}});
+  return cases;
+}
+
+class HostileInput : public ::testing::TestWithParam<HostileCase> {};
+
+void PrintTo(const HostileCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+// Every *.json in `out` parses; every line of every *.jsonl parses.
+void expect_valid_json(const fs::path& out) {
+  std::size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".json") {
+      ++files;
+      EXPECT_FALSE(Json::parse(test::read_file(entry.path()), nullptr, false).is_discarded())
+          << entry.path() << " is not valid JSON";
+    } else if (ext == ".jsonl") {
+      std::istringstream lines(test::read_file(entry.path()));
+      std::string line;
+      while (std::getline(lines, line)) {
+        EXPECT_FALSE(Json::parse(line, nullptr, false).is_discarded()) << entry.path() << ": " << line.substr(0, 200);
+      }
+    }
+  }
+  EXPECT_GT(files, 0U) << "no JSON output in " << out;
+}
+
+TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
+  const HostileCase& c = GetParam();
+  test::TempDir temp;
+  const fs::path dir = temp / "case";
+  fs::create_directories(dir);
+  const fs::path evidence = c.make(dir);
+  ASSERT_FALSE(::testing::Test::HasFailure()) << "building the case failed";
+  fs::create_directories(temp / "tmp");
+  const fs::path out = temp / "out";
+  std::string console;
+  {
+    const test::EvidenceGuard guard({dir, test::shared_iocs_dir()});
+    const int rc = test::run_command(
+        "cd '" + dir.string() + "' && env TMPDIR='" + (temp / "tmp").string() + "' XDG_DATA_HOME='" +
+            (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " " + c.command + " -i '" +
+            (test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/"
+                                       "pegasus.stix2")
+                .string() +
+            "' -o '" + out.string() + "' '" + evidence.string() + "'",
+        &console);
+    EXPECT_TRUE(rc == 0 || rc == 1 || rc == 2) << "exit " << rc << " (a crash?)\n" << console.substr(0, 4000);
+  }
+  std::string log = console;
+  if (fs::exists(out / "command.log")) log += test::read_file(out / "command.log");
+  for (const auto& needle : c.must_name) {
+    EXPECT_NE(log.find(needle), std::string::npos) << "no \"" << needle << "\" in:\n" << log.substr(0, 6000);
+  }
+  ASSERT_TRUE(fs::is_directory(out)) << console.substr(0, 4000);
+  expect_valid_json(out);
+  EXPECT_TRUE(fs::is_empty(temp / "tmp")) << "files left in TMPDIR";
+  // Nothing next to the evidence or the output: the temp folder holds exactly what the test made.
+  std::set<std::string> top;
+  for (const auto& entry : fs::directory_iterator(temp.path())) top.insert(entry.path().filename().string());
+  top.erase("xdg");  // the IOC cache folder, when the tool makes one
+  EXPECT_EQ(top, (std::set<std::string>{"case", "out", "tmp"}));
+  for (const auto& escaped : c.escapes) {
+    EXPECT_FALSE(fs::exists(dir / escaped)) << escaped << " was written";
+  }
+  EXPECT_FALSE(fs::exists("/tmp/lumiere-escaped-absolute.txt"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, HostileInput, ::testing::ValuesIn(corpus()),
+                         [](const ::testing::TestParamInfo<HostileCase>& param) { return param.param.name; });
+
+}  // namespace
+}  // namespace lumiere
