@@ -12,10 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::uint8_t> bytes(data, size);
   auto value = lumiere::plist::parse(bytes, "fuzz.plist");
   if (!value) return 0;
-  (void)lumiere::plist::plist_to_json(*value).dump();
+  (void)lumiere::plist_to_json(*value).dump();
   lumiere::plist::KeyedArchiveIssues issues;
   auto decoded = lumiere::plist::decode_keyed_archive(*value, "fuzz.plist", issues);
-  if (decoded) (void)lumiere::plist::plist_to_json(*decoded).dump();
+  if (decoded) (void)lumiere::plist_to_json(*decoded).dump();
   // Round trip: what we parsed must serialise again (both formats) without trouble.
   (void)lumiere::plist::serialize(*value, lumiere::plist::Format::kBinary);
   return 0;

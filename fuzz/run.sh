@@ -32,7 +32,7 @@ if [ ! -f "$build/build.ninja" ]; then
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
     -DLUMIERE_WERROR=ON -DLUMIERE_SANITIZE=ON -DLUMIERE_FUZZ=ON >/dev/null || exit 1
 fi
-nice -n 10 ninja -C "$build" -j "$(nproc)" "${targets[@]}" >/dev/null || { echo "build failed" >&2; exit 1; }
+[ -n "${FUZZ_SKIP_BUILD:-}" ] || nice -n 10 ninja -C "$build" -j "$(nproc)" "${targets[@]}" >/dev/null || { echo "build failed" >&2; exit 1; }
 
 python3 fuzz/seed.py fuzz/corpus >/dev/null || exit 1
 mkdir -p fuzz/artifacts
@@ -40,13 +40,14 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 run_one() {
-  local target="$1" log="fuzz/artifacts/$1.log"
+  local target="$1" log="fuzz/artifacts/$1.log" start
   mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
-  # -fork=1 keeps fuzzing after a crash, a timeout or an out-of-memory (each is saved and counted).
+  start=$(date +%s)
+  # A crash, a hang (-timeout), an out-of-memory (-rss_limit_mb) or a leak ends the run and is saved under
+  # fuzz/artifacts/<target>/ (fix it, add a regression test, run again).
   nice -n 10 "$build/fuzz/$target" "fuzz/corpus/$target" -max_total_time="$seconds" -max_len="$(max_len "$target")" \
-    -rss_limit_mb=2048 -timeout=10 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-    -artifact_prefix="fuzz/artifacts/$target/" -print_final_stats=1 >"$log" 2>&1
-  echo "$?" >"fuzz/artifacts/$target.rc"
+    -rss_limit_mb=2048 -timeout=10 -artifact_prefix="fuzz/artifacts/$target/" -print_final_stats=1 >"$log" 2>&1
+  echo "$? $(($(date +%s) - start))" >"fuzz/artifacts/$target.rc"
 }
 
 running=0
@@ -60,19 +61,22 @@ for target in "${targets[@]}"; do
 done
 wait
 
-printf '%-18s %12s %8s %8s %8s %8s\n' target executions cov ft corpus crashes
+printf '%-18s %8s %12s %8s %8s %8s %8s\n' target seconds executions cov ft corpus crashes
 status=0
 for target in "${targets[@]}"; do
   log="fuzz/artifacts/$target.log"
-  # In fork mode the parent prints "#N: cov: C ft: F corp: K exec/s: E oom/timeout/crash: a/b/c time: T".
-  last=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1)
-  execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+  # libFuzzer's last status line: "#N  DONE  cov: C ft: F corp: ..." (or the last pulse before a crash).
+  last=$(grep -E '^#[0-9]+\s.*cov: ' "$log" | tail -1)
+  execs=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}')
+  [ -n "$execs" ] || execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$last")
   cov=$(sed -E 's/.* cov: ([0-9]+).*/\1/' <<<"$last")
   ft=$(sed -E 's/.* ft: ([0-9]+).*/\1/' <<<"$last")
+  wall=$(awk '{print $2}' "fuzz/artifacts/$target.rc" 2>/dev/null)
   corpus=$(find "fuzz/corpus/$target" -type f | wc -l)
   crashes=$(find "fuzz/artifacts/$target" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \
-    -o -name 'leak-*' \) | wc -l)
-  printf '%-18s %12s %8s %8s %8s %8s\n' "$target" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$crashes"
+    -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
+  printf '%-18s %8s %12s %8s %8s %8s %8s\n' "$target" "${wall:-?}" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" \
+    "$crashes"
   [ "$crashes" -eq 0 ] && [ -n "$last" ] || status=1
 done
 exit "$status"
