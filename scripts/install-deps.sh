@@ -9,9 +9,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
 )
 # `install-deps.sh --tests`: also what only the test suite needs (headless Chromium renders report.html).
-if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium)
-fi
+# `install-deps.sh --sanitize`: also clang 14 and its sanitizer/libFuzzer runtimes (scripts/sanitize.sh, fuzz/).
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=(chromium) ;;
+    --sanitize) packages+=(clang-14 libclang-rt-14-dev) ;;
+    *) echo "install-deps.sh: unknown option $arg" >&2 && exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,7 @@
 #include "core/sqlite.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -290,8 +292,15 @@ int Statement::column_count() const {
 }
 
 int Statement::index(std::string_view name) const {
+  // SQLite names a plain column result as the table declares it ("SELECT flags" on a `flaGs` column yields
+  // "flaGs"), and identifiers are case-insensitive: compare as SQLite does (ASCII case folding).
+  const auto same = [name](const std::string& candidate) {
+    return std::equal(candidate.begin(), candidate.end(), name.begin(), name.end(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+  };
   for (std::size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] == name) return static_cast<int>(i);
+    if (same(names_[i])) return static_cast<int>(i);
   }
   throw std::out_of_range("query did not select column " + std::string(name));
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "support/test_support.hpp"
 
 namespace lumiere {
@@ -116,6 +118,23 @@ TEST(Sqlite, OpenImageFromMemory) {
   if (bad) {
     EXPECT_FALSE(bad->probe());
   }
+}
+
+// Found by fuzz/fuzz_manifest: a column declared as `flaGs` comes back named "flaGs" for `SELECT flags`;
+// access by name follows SQLite's case-insensitive identifiers instead of throwing.
+TEST(Sqlite, ColumnAccessByNameIgnoresCase) {
+  auto db = sqlite::Database::create(":memory:");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("CREATE TABLE Files (fileID TEXT, flaGs INTEGER); INSERT INTO Files VALUES ('a', 4);"));
+  auto stmt = db->prepare("SELECT fileID, flags FROM Files");
+  ASSERT_TRUE(stmt);
+  auto row = stmt->step();
+  ASSERT_TRUE(row);
+  ASSERT_TRUE(*row);
+  EXPECT_EQ(stmt->index("flags"), 1);
+  EXPECT_EQ(stmt->integer("flags"), 4);
+  EXPECT_EQ(stmt->text("FILEID"), "a");
+  EXPECT_THROW((void)stmt->index("missing"), std::out_of_range);
 }
 
 }  // namespace
