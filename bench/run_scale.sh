@@ -5,14 +5,17 @@
 # and measures wall time, CPU time (user+sys), peak RSS and records/s; then the floor, measured in the same
 # run: the sqlite3 command-line tool reading every table of the databases the modules read (SELECT * into
 # /dev/null), and the --hashes figure: lumiere hashing every file of the backup against sha256sum.
-# Every measurement is taken twice and the second (warm page cache) is kept: the floor is warm too.
-# Usage: bench/run_scale.sh [N...]   (env: BUILD=build dir, JOBS=--jobs value, default the core count)
+# Every measurement is taken REPEAT times (default 2) and the last (warm page cache) is kept: the floor is
+# warm too.
+# Usage: bench/run_scale.sh [N...]   (env: BUILD=build dir, JOBS=--jobs value (default the core count),
+#                                          REPEAT=runs per measurement, LUMIERE=binary to measure)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 build="${BUILD:-$root/build}"
-lumiere="$build/lumiere"
+lumiere="${LUMIERE:-$build/lumiere}"
+repeat="${REPEAT:-2}"
 gen="$build/bench/gen_backup"
 iocs="$(cd "$root/../shared/iocs" && pwd)"
 data="${LUMIERE_BENCH_DIR:-$build/bench-data}"
@@ -37,14 +40,14 @@ blob() { local id; id="$(printf '%s-%s' "$1" "$2" | sha1sum | cut -c1-40)"; echo
 measure() {
   local out
   out="$(mktemp)"
-  for _ in 1 2; do
+  for _ in $(seq "$repeat"); do
     /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >/dev/null 2>&1 || true
   done
-  cat "$out"
+  tail -n 1 "$out"
   rm -f "$out"
 }
 
-printf '%-5s %9s %9s %9s %9s %8s %12s %9s %7s\n' N records wall_s cpu_s rss_MB floor_s recs_per_s ratio hash_x
+printf '%-5s %8s %8s %8s %8s %8s %8s %10s %7s %7s %7s\n' N records wall_s cpu_s rss_MB floor_w floor_c recs_per_s x_wall x_cpu hash_x
 for n in "${scales[@]}"; do
   backup="$data/backup-$n"
   if [ ! -f "$backup/.complete" ]; then
@@ -92,7 +95,7 @@ EOF
     done
     printf "sqlite3 -readonly '%s' 'SELECT * FROM Files;' >/dev/null\n" "$backup/Manifest.db"
   } >"$script"
-  read -r fwall _ _ _ < <(measure bash "$script")
+  read -r fwall fuser fsys _ < <(measure bash "$script")
 
   # --hashes: lumiere's hashing (a run of the one cheapest module with and without it) against sha256sum.
   read -r h1 _ _ _ < <(measure "$lumiere" ios check-backup --jobs "$jobs" -m backup_info -H -o "$data/hash-$n" "$backup")
@@ -100,13 +103,14 @@ EOF
   read -r s1 _ _ _ < <(measure bash -c "find '$backup' -type f -print0 | xargs -0 sha256sum")
   rm -rf "$data/hash-$n" "$data/nohash-$n"
 
-  python3 - "$n" "$records" "$wall" "$user" "$sys" "$rss" "$fwall" "$h1" "$h0" "$s1" <<'EOF'
+  python3 - "$n" "$records" "$wall" "$user" "$sys" "$rss" "$fwall" "$fuser" "$fsys" "$h1" "$h0" "$s1" <<'EOF'
 import sys
 n, records = sys.argv[1], int(sys.argv[2])
-wall, user, sys_, rss, floor, h1, h0, s1 = map(float, sys.argv[3:])
+wall, user, sys_, rss, floor, fuser, fsys, h1, h0, s1 = map(float, sys.argv[3:])
+cpu, fcpu = user + sys_, fuser + fsys
 hash_time = max(h1 - h0, 0.0)
-print(f"{n:<5} {records:9d} {wall:9.2f} {user + sys_:9.2f} {rss / 1024:9.1f} {floor:8.2f} "
-      f"{records / wall if wall else 0:12.0f} {wall / floor if floor else 0:9.2f} "
+print(f"{n:<5} {records:8d} {wall:8.2f} {cpu:8.2f} {rss / 1024:8.1f} {floor:8.2f} {fcpu:8.2f} "
+      f"{records / wall if wall else 0:10.0f} {wall / floor if floor else 0:7.2f} {cpu / fcpu if fcpu else 0:7.2f} "
       f"{hash_time / s1 if s1 else 0:7.2f}")
 print(f"#     hashes: lumiere {hash_time:.2f} s (run with -H {h1:.2f} s minus without {h0:.2f} s), "
       f"sha256sum {s1:.2f} s", file=sys.stderr)

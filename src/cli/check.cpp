@@ -51,7 +51,8 @@ std::vector<output::FileHash> hash_evidence(const fs::path& root, std::size_t jo
        it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-    hashes.push_back(output::FileHash{fs::relative(it->path(), root, ec).generic_string(), {}});
+    // Lexical: the iterator's paths start with root; fs::relative would resolve every file's path on disk.
+    hashes.push_back(output::FileHash{it->path().lexically_relative(root).generic_string(), {}});
     files.push_back(it->path());
   }
   std::vector<std::optional<Error>> errors(files.size());
@@ -159,7 +160,7 @@ output::HtmlReportInfo reader_report_info(const fs::path& evidence, std::string 
   info.indicator_count = indicators.size();
   info.ioc_sets = output::ioc_sets_of(indicators);
   for (const auto& run : runs) {
-    if (run.descriptor->slug == "backup_info") info.device = run.output.results;
+    if (run.descriptor->slug == "backup_info") info.device = run.output.results_json();
   }
   return info;
 }
@@ -221,6 +222,7 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   env.logger = &logger;
   env.indicators = &indicators;
   env.jobs = options.jobs;
+  env.compact_results = true;
   env.options.fast = options.fast;
   std::optional<ioc::ShortUrlResolver> resolver;
   if (options.resolve_short_urls) {

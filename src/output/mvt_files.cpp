@@ -106,7 +106,12 @@ void MvtFileWriter::write_streamed(const std::string& name, const std::function<
 }
 
 void MvtFileWriter::module_finished(const ModuleDescriptor& module, const ModuleOutput& output) {
-  if (output.record_count() > 0) write(std::string(module.slug) + ".json", dump_mvt_json(output.results));
+  if (!output.packed_results.empty()) {
+    write_streamed(std::string(module.slug) + ".json",
+                   [&output](const TextSink& sink) { dump_mvt_json(output.packed_results, sink); });
+  } else if (output.record_count() > 0) {
+    write(std::string(module.slug) + ".json", dump_mvt_json(output.results));
+  }
   if (!output.alerts.empty()) {
     Json alerts = Json::array();
     for (const auto& alert : output.alerts) alerts.push_back(alert_to_json(alert));

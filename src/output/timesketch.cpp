@@ -72,10 +72,9 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::func
         if (alert.record == entry.record && (!level || alert.level > *level)) level = alert.level;
       }
       if (level) line["alert_level"] = to_string(*level);
-      if (output.results.is_array() && *entry.record < output.results.size()) {
-        const Json& record = output.results[*entry.record];
-        if (record.is_object()) {
-          for (const auto& [key, value] : record.items()) {
+      if (const std::optional<Json> record = output.record(*entry.record)) {
+        if (record->is_object()) {
+          for (const auto& [key, value] : record->items()) {
             const bool reserved = std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
             line[reserved ? "record_" + key : key] = value;
           }
