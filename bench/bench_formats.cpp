@@ -2,7 +2,6 @@
 // MBFile blobs (binary plist + NSKeyedArchiver, once per file of the backup), reading SQLite rows through
 // our Statement wrapper (by column name, as modules do), and writing MVT's JSON and CSV files.
 #include <benchmark/benchmark.h>
-
 #include <fmt/core.h>
 
 #include <string>
@@ -105,8 +104,9 @@ void BM_TimelineCsvRows(benchmark::State& state) {
   for (auto _ : state) {
     std::string out;
     for (int i = 0; i < 1000; ++i) {
-      lumiere::output::append_csv_row(out, {"2021-08-07 10:00:00.000000", "SMS", "sms_received",
-                                            "+41791234567: See you at 8, \"the\" table is booked, https://example.org/x"});
+      lumiere::output::append_csv_row(out,
+                                      {"2021-08-07 10:00:00.000000", "SMS", "sms_received",
+                                       "+41791234567: See you at 8, \"the\" table is booked, https://example.org/x"});
     }
     bytes += out.size();
     benchmark::DoNotOptimize(out.data());

@@ -47,12 +47,12 @@ class Random {
 };
 
 const std::vector<std::string> kSites{
-    "www.nzz.ch",        "www.bbc.com",        "www.lemonde.fr",    "en.wikipedia.org",  "github.com",
-    "www.sbb.ch",        "www.booking.com",    "www.google.com",    "news.ycombinator.com", "www.migros.ch",
-    "www.digitec.ch",    "www.srf.ch",         "maps.apple.com",    "www.youtube.com",   "www.reddit.com",
-    "stackoverflow.com", "www.theguardian.com", "www.admin.ch",     "www.postfinance.ch", "www.instagram.com"};
-const std::vector<std::string> kWords{"dinner", "tomorrow", "meeting", "train", "photos", "call me", "thanks",
-                                      "on my way", "see you", "the report", "weekend", "ticket", "address"};
+    "www.nzz.ch",        "www.bbc.com",         "www.lemonde.fr", "en.wikipedia.org",     "github.com",
+    "www.sbb.ch",        "www.booking.com",     "www.google.com", "news.ycombinator.com", "www.migros.ch",
+    "www.digitec.ch",    "www.srf.ch",          "maps.apple.com", "www.youtube.com",      "www.reddit.com",
+    "stackoverflow.com", "www.theguardian.com", "www.admin.ch",   "www.postfinance.ch",   "www.instagram.com"};
+const std::vector<std::string> kWords{"dinner",    "tomorrow", "meeting",    "train",   "photos", "call me", "thanks",
+                                      "on my way", "see you",  "the report", "weekend", "ticket", "address"};
 // Real indicators (Amnesty's 2021 Pegasus domains) planted once per 10,000 generated messages.
 const std::vector<std::string> kPlanted{"free247downloads.com", "urlpush.net", "weather4free.com"};
 

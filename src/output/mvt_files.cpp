@@ -134,8 +134,7 @@ Result<void> MvtFileWriter::finish(const std::vector<ModuleRun>& runs, const Run
     }
   }
   if (any_timeline) {
-    write_streamed("timeline.csv",
-                   [&](const TextSink& sink) { timeline_csv(runs, info.device_local_time, sink); });
+    write_streamed("timeline.csv", [&](const TextSink& sink) { timeline_csv(runs, info.device_local_time, sink); });
   }
   write("alerts_timeline.csv", alerts_timeline_csv(alerts));
   if (!alerts.empty()) {

@@ -72,8 +72,7 @@ Json assemble(std::set<std::string>& iocs) {
       files.push_back(std::move(file));
     }
   }
-  return Json{{"description", "every module's hit case in one backup"},
-              {"backup", {{"info", info}, {"files", files}}}};
+  return Json{{"description", "every module's hit case in one backup"}, {"backup", {{"info", info}, {"files", files}}}};
 }
 
 // Every output file, by name, with what legitimately names the run masked.
@@ -111,8 +110,9 @@ TEST(Jobs, OutputIsTheSameWhateverTheNumberOfJobs) {
   std::map<std::string, std::map<std::string, std::string>> outputs;
   for (const std::string jobs : {"1", "2", "8"}) {
     const fs::path out = temp / ("out-" + jobs);
-    std::string command = "env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " +
-                          test::lumiere_binary().string() + " ios check-backup --hashes --jobs " + jobs;
+    std::string command = "env XDG_DATA_HOME='" + (temp / "xdg").string() +
+                          "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " ios check-backup --hashes --jobs " +
+                          jobs;
     for (const auto& name : ioc_names) command += " -i '" + (test::shared_iocs_dir() / name).string() + "'";
     command += " -o '" + out.string() + "' '" + backup.string() + "'";
     std::string console;
