@@ -69,7 +69,7 @@ Result<std::string> sha256_file(const std::filesystem::path& file) {
     return unexpected(ErrorCode::kInternal, "cannot initialise SHA-256", file.string());
   }
   // Not zero-filled: a backup holds tens of thousands of small files, each hashed with its own buffer.
-  constexpr std::size_t kBufferBytes = 256U * 1024U;
+  constexpr std::size_t kBufferBytes = std::size_t{256} * 1024U;
   const auto buffer = std::make_unique_for_overwrite<unsigned char[]>(kBufferBytes);
   while (true) {
     const ssize_t n = ::read(fd, buffer.get(), kBufferBytes);
