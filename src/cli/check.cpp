@@ -2,8 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
+#include <optional>
+#include <thread>
 
 #include "cli/app.hpp"
 #include "core/hash.hpp"
@@ -37,24 +41,49 @@ bool is_inside(const fs::path& child, const fs::path& parent) {
   return true;
 }
 
-// SHA-256 of every regular file under root, paths relative to it (no examiner paths in reports).
-std::vector<output::FileHash> hash_evidence(const fs::path& root, Logger& logger) {
+// SHA-256 of every regular file under root, paths relative to it (no examiner paths in reports), hashed by
+// `jobs` threads; sorted by path, so the list is the same whatever the number.
+std::vector<output::FileHash> hash_evidence(const fs::path& root, std::size_t jobs, Logger& logger) {
   std::vector<output::FileHash> hashes;
+  std::vector<fs::path> files;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; it != end;
        it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-    const auto rel = fs::relative(it->path(), root, ec).generic_string();
-    auto digest = hash::sha256_file(it->path());
-    if (!digest) {
-      logger.warning(kLogger, "cannot hash " + rel + ": " + digest.error().message);
+    // Lexical: the iterator's paths start with root; fs::relative would resolve every file's path on disk.
+    hashes.push_back(output::FileHash{it->path().lexically_relative(root).generic_string(), {}});
+    files.push_back(it->path());
+  }
+  std::vector<std::optional<Error>> errors(files.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      auto digest = hash::sha256_file(files[i]);
+      if (digest) {
+        hashes[i].sha256 = std::move(*digest);
+      } else {
+        errors[i] = std::move(digest).error();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    const std::size_t workers = std::min(effective_jobs(jobs), std::max<std::size_t>(files.size(), 1));
+    for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+  }
+  std::vector<output::FileHash> hashed;
+  hashed.reserve(hashes.size());
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    if (errors[i]) {
+      logger.warning(kLogger, "cannot hash " + hashes[i].file_path + ": " + errors[i]->message);
       continue;
     }
-    hashes.push_back(output::FileHash{rel, *digest});
+    hashed.push_back(std::move(hashes[i]));
   }
-  std::sort(hashes.begin(), hashes.end(), [](const auto& a, const auto& b) { return a.file_path < b.file_path; });
-  return hashes;
+  std::sort(hashed.begin(), hashed.end(), [](const auto& a, const auto& b) { return a.file_path < b.file_path; });
+  return hashed;
 }
 
 ioc::IndicatorSet load_indicator_set(const CheckOptions& options, Logger& logger) {
@@ -84,6 +113,9 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast)
   command.add_option("-m,--module", options.module, "Run only this module (and what it depends on)");
   command.add_flag("-H,--hashes", options.hashes, "Record the SHA-256 of every input file in info.json");
   command.add_flag("-v,--verbose", options.verbose, "Show every log message");
+  command.add_option("-j,--jobs", options.jobs,
+                     "Modules run at once, and files hashed at once with --hashes (default: the core count); "
+                     "the output is the same whatever the number");
   if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
   command.add_flag("--resolve-short-urls", options.resolve_short_urls,
                    "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
@@ -128,7 +160,7 @@ output::HtmlReportInfo reader_report_info(const fs::path& evidence, std::string 
   info.indicator_count = indicators.size();
   info.ioc_sets = output::ioc_sets_of(indicators);
   for (const auto& run : runs) {
-    if (run.descriptor->slug == "backup_info") info.device = run.output.results;
+    if (run.descriptor->slug == "backup_info") info.device = run.output.results_json();
   }
   return info;
 }
@@ -189,6 +221,8 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   RunEnvironment env;
   env.logger = &logger;
   env.indicators = &indicators;
+  env.jobs = options.jobs;
+  env.compact_results = true;
   env.options.fast = options.fast;
   std::optional<ioc::ShortUrlResolver> resolver;
   if (options.resolve_short_urls) {
@@ -214,7 +248,7 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
     info.target_path = fs::absolute(backup_path, ec).string();
     info.ioc_files = indicators.files();
     if (options.hashes) {
-      info.hashes = hash_evidence(backup->root(), logger);
+      info.hashes = hash_evidence(backup->root(), options.jobs, logger);
     }
     if (auto ok = writer->finish(*runs, info); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());

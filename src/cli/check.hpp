@@ -26,6 +26,7 @@ struct CheckOptions {
   bool verbose = false;
   bool fast = false;
   bool resolve_short_urls = false;
+  std::size_t jobs = 0;          // modules (and --hashes files) at once; 0 = the core count
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
   SecretOptions secret;          // for an encrypted backup
 };

@@ -192,6 +192,47 @@ std::string dump_mvt_json(const Json& value) {
   return value.dump(4, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+void PackedJsonArray::push_back(const Json& value) {
+  offsets_.push_back(bytes_.size());
+  Json::to_cbor(value, bytes_);
+}
+
+Json PackedJsonArray::at(std::size_t index) const {
+  const std::size_t begin = offsets_.at(index);
+  const std::size_t end = index + 1 < offsets_.size() ? offsets_[index + 1] : bytes_.size();
+  const auto first = bytes_.begin() + static_cast<std::ptrdiff_t>(begin);
+  return Json::from_cbor(first, first + static_cast<std::ptrdiff_t>(end - begin));
+}
+
+Json PackedJsonArray::to_json() const {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(at(i));
+  return out;
+}
+
+void dump_mvt_json(const PackedJsonArray& values, const std::function<void(std::string_view)>& sink) {
+  if (values.empty()) {
+    sink("[]");
+    return;
+  }
+  // nlohmann's pretty printer: "[\n", each element indented by 4 and printed at that depth, ",\n" between,
+  // "\n]" at the end. Its serializer prints one element at a given depth.
+  constexpr std::size_t kPieceBytes = 1U << 20U;
+  std::string out = "[\n";
+  nlohmann::detail::serializer<Json> printer(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+                                             nlohmann::ordered_json::error_handler_t::replace);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += "    ";
+    printer.dump(values.at(i), true, true, 4, 4);
+    out += i + 1 < values.size() ? ",\n" : "\n]";
+    if (out.size() >= kPieceBytes) {
+      sink(out);
+      out.clear();
+    }
+  }
+  sink(out);
+}
+
 std::string python_repr(const Json& value) {
   std::string out;
   repr_into(out, value);

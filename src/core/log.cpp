@@ -27,6 +27,8 @@ const char* log_level_name(LogLevel level) noexcept {
 
 Logger::Logger() = default;
 
+Logger::Logger(Mode mode) : mode_(mode) {}
+
 Logger::~Logger() {
   if (file_ != nullptr) std::fclose(file_);
 }
@@ -48,10 +50,41 @@ Result<void> Logger::open_file(const std::filesystem::path& file) {
 }
 
 void Logger::log(LogLevel level, std::string_view name, std::string_view message) {
+  const auto now = std::chrono::system_clock::now();
   const std::lock_guard lock(mutex_);
+  if (mode_ == Mode::kBuffered) {
+    kept_.push_back(Line{now, level, std::string(name), std::string(message)});
+    return;
+  }
+  write(now, level, name, message);
+}
+
+void Logger::flush_to(Logger& target) {
+  std::vector<Line> lines;
+  {
+    const std::lock_guard lock(mutex_);
+    lines.swap(kept_);
+  }
+  const std::lock_guard lock(target.mutex_);
+  for (const auto& line : lines) {
+    if (target.mode_ == Mode::kBuffered) {
+      target.kept_.push_back(line);
+    } else {
+      target.write(line.when, line.level, line.name, line.message);
+    }
+  }
+}
+
+void Logger::discard() {
+  const std::lock_guard lock(mutex_);
+  kept_.clear();
+}
+
+// Called with mutex_ held.
+void Logger::write(std::chrono::system_clock::time_point now, LogLevel level, std::string_view name,
+                   std::string_view message) {
   if (file_ != nullptr) {
     // Python logging's default asctime: "2026-11-28 15:04:05,123" in local time.
-    const auto now = std::chrono::system_clock::now();
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
     const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm local{};

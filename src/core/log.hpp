@@ -2,12 +2,14 @@
 // in MVT's line format "%(asctime)s - %(name)s - %(levelname)s - %(message)s".
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -31,7 +33,13 @@ const char* log_level_name(LogLevel level) noexcept;
 
 class Logger {
  public:
+  // kBuffered keeps every line in memory, with the time it was logged, until flush_to(): modules running in
+  // parallel each log into one, and the runner flushes them in plan order so command.log and the console
+  // read the same whatever the number of jobs.
+  enum class Mode { kDirect, kBuffered };
+
   Logger();
+  explicit Logger(Mode mode);
   ~Logger();
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
@@ -49,8 +57,24 @@ class Logger {
   void warning(std::string_view name, std::string_view message) { log(LogLevel::kWarning, name, message); }
   void error(std::string_view name, std::string_view message) { log(LogLevel::kError, name, message); }
 
+  // Buffered mode: writes the kept lines through `target` (with their original times) and forgets them.
+  void flush_to(Logger& target);
+  // Buffered mode: forgets the kept lines.
+  void discard();
+
  private:
+  struct Line {
+    std::chrono::system_clock::time_point when;
+    LogLevel level;
+    std::string name;
+    std::string message;
+  };
+  void write(std::chrono::system_clock::time_point when, LogLevel level, std::string_view name,
+             std::string_view message);
+
   std::mutex mutex_;
+  Mode mode_ = Mode::kDirect;
+  std::vector<Line> kept_;
   LogLevel console_level_ = LogLevel::kWarning;
   std::FILE* file_ = nullptr;
 };

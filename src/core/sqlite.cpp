@@ -66,7 +66,8 @@ Database& Database::operator=(Database&& other) noexcept {
 
 Result<Database> Database::open_uri(const std::string& uri, int flags, std::string display_path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(uri.c_str(), &db, flags | SQLITE_OPEN_URI, nullptr);
+  // Serialized: a backup's Manifest.db connection is shared by the modules running in parallel (--jobs).
+  const int rc = sqlite3_open_v2(uri.c_str(), &db, flags | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);

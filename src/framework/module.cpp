@@ -33,8 +33,22 @@ bool ModuleDescriptor::applies_to(SourceKind kind) const {
 }
 
 std::size_t ModuleOutput::record_count() const {
+  if (!packed_results.empty()) return packed_results.size();
   if (results.is_array() || results.is_object()) return results.size();
   return 0;
+}
+
+Json ModuleOutput::results_json() const {
+  return packed_results.empty() ? results : packed_results.to_json();
+}
+
+std::optional<Json> ModuleOutput::record(std::size_t index) const {
+  if (!packed_results.empty()) {
+    if (index < packed_results.size()) return packed_results.at(index);
+    return std::nullopt;
+  }
+  if (results.is_array() && index < results.size()) return results[index];
+  return std::nullopt;
 }
 
 ModuleContext::ModuleContext(const ModuleDescriptor& descriptor, ModuleOutput& output, Logger& logger,

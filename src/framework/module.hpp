@@ -55,6 +55,8 @@ const char* to_string(ModuleStatus status) noexcept;
 
 struct ModuleOutput {
   Json results;  // null when the module produced nothing; array or object (see descriptor.shape)
+  // With RunEnvironment::compact_results, a list module's records are kept here instead of in `results`.
+  PackedJsonArray packed_results;
   std::vector<Alert> alerts;
   std::vector<TimelineEntry> timeline;
   std::vector<Warning> warnings;
@@ -63,6 +65,10 @@ struct ModuleOutput {
   std::string status_detail;
 
   [[nodiscard]] std::size_t record_count() const;
+  // The results whichever way they are kept (a copy).
+  [[nodiscard]] Json results_json() const;
+  // Record `index` of a list module, if there is one.
+  [[nodiscard]] std::optional<Json> record(std::size_t index) const;
 };
 
 struct RunOptions {
@@ -86,6 +92,10 @@ class ModuleContext {
 
   void set_ios_backup(const sources::IosBackup* backup) { ios_backup_ = backup; }
   [[nodiscard]] const sources::IosBackup* ios_backup() const { return ios_backup_; }
+
+  // Keep list records packed (ModuleOutput::packed_results) rather than as one Json array.
+  void set_compact_results(bool compact) { compact_results_ = compact; }
+  [[nodiscard]] bool compact_results() const { return compact_results_; }
 
   // Results of modules that ran before (dependencies); nullptr if absent.
   using ResultsLookup = std::function<const Json*(std::string_view slug)>;
@@ -115,6 +125,7 @@ class ModuleContext {
   const sources::IosBackup* ios_backup_ = nullptr;
   ResultsLookup lookup_;
   std::optional<std::size_t> record_index_;
+  bool compact_results_ = false;
 };
 
 class Module {
@@ -139,15 +150,22 @@ class RecordModule : public Module {
   Result<void> run(ModuleContext& ctx) final {
     auto records = extract(ctx);
     if (!records) return std::move(records).error();
+    // One record at a time: checked, turned into timeline rows, then released, so that a large module never
+    // holds its records twice (typed and as JSON). Only check() raises alerts and only timeline() adds rows,
+    // so the alerts and the rows come out in the same order as checking all records first.
+    const bool compact = ctx.compact_results();
     Json results = Json::array();
-    for (const Record& record : *records) results.push_back(to_json(record));
     for (std::size_t i = 0; i < records->size(); ++i) {
+      const Record record = std::move((*records)[i]);
+      Json json = to_json(record);
       ctx.set_record_index(i);
-      check(ctx, (*records)[i], results[i]);
-    }
-    for (std::size_t i = 0; i < records->size(); ++i) {
-      ctx.set_record_index(i);
-      timeline(ctx, (*records)[i]);
+      check(ctx, record, json);
+      timeline(ctx, record);
+      if (compact) {
+        ctx.output().packed_results.push_back(json);
+      } else {
+        results.push_back(std::move(json));
+      }
     }
     ctx.set_record_index(std::nullopt);
     if (!results.empty()) ctx.output().results = std::move(results);

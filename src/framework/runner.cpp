@@ -3,10 +3,14 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <exception>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <queue>
 #include <set>
+#include <thread>
 #include <tuple>
 
 namespace lumiere {
@@ -123,65 +127,176 @@ Result<std::vector<const RegistryEntry*>> plan_modules(std::span<const RegistryE
   return plan;
 }
 
+std::size_t effective_jobs(std::size_t requested) {
+  if (requested > 0) return requested;
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+namespace {
+
+// Runs one module into `run`, logging into `log` (its own buffer). Returns the error only for kEncrypted,
+// which aborts the whole run.
+std::optional<Error> execute_module(const RegistryEntry& entry, ModuleRun& run, Logger& log,
+                                    const std::vector<ModuleRun>& runs, const RunEnvironment& env,
+                                    const ioc::IndicatorSet* indicators) {
+  const ModuleDescriptor& descriptor = *run.descriptor;
+  ModuleContext ctx(descriptor, run.output, log, indicators, env.options);
+  ctx.set_ios_backup(env.ios_backup);
+  // A dependency's results are read by its dependents as Json: those stay unpacked.
+  const bool needed_by_others = std::any_of(runs.begin(), runs.end(), [&](const ModuleRun& other) {
+    const auto& deps = other.descriptor->dependencies;
+    return std::find(deps.begin(), deps.end(), descriptor.slug) != deps.end();
+  });
+  ctx.set_compact_results(env.compact_results && !needed_by_others);
+  // Only declared dependencies are visible: they are the modules guaranteed to have finished, whatever
+  // the number of jobs.
+  ctx.set_results_lookup([&runs, &descriptor](std::string_view slug) -> const Json* {
+    if (std::find(descriptor.dependencies.begin(), descriptor.dependencies.end(), slug) ==
+        descriptor.dependencies.end()) {
+      return nullptr;
+    }
+    for (const auto& done : runs) {
+      if (done.descriptor->slug == slug) return &done.output.results;
+    }
+    return nullptr;
+  });
+  const std::string logger = ctx.logger_name();
+  log.info(logger, fmt::format("Running module {}...", descriptor.mvt_class));
+  std::optional<Error> failure;
+  const std::uint64_t invalid_before = invalid_utf8_texts();  // per thread: the module runs on this one
+  try {
+    auto result = entry.create()->run(ctx);
+    if (!result) failure = result.error();
+  } catch (const std::exception& e) {
+    failure = Error{ErrorCode::kInternal, fmt::format("module raised an exception: {}", e.what()), {}};
+  } catch (...) {
+    failure = Error{ErrorCode::kInternal, "module raised an unknown exception", {}};
+  }
+  if (failure && failure->code == ErrorCode::kEncrypted) return failure;
+  if (const std::uint64_t invalid = invalid_utf8_texts() - invalid_before; invalid > 0) {
+    ctx.warn(WarningKind::kNote, artifact_label(descriptor),
+             fmt::format("{} text value(s) in this artifact are not valid UTF-8; their bytes are shown as \\xNN "
+                         "(unusual on a phone: worth a look)",
+                         invalid));
+  }
+  if (failure) {
+    run.output.status = status_for(failure->code);
+    run.output.status_detail = failure->describe();
+    const WarningKind kind = warning_for(run.output.status);
+    if (kind == WarningKind::kMissing) {
+      log.info(logger, fmt::format("There might be no data to extract by module {}: {}", descriptor.mvt_class,
+                                   failure->describe()));
+      run.output.warnings.push_back(Warning{kind, std::string(descriptor.slug), failure->path, failure->message});
+    } else {
+      ctx.warn(kind, failure->path,
+               fmt::format("module {} could not analyse this artifact: {}", descriptor.slug, failure->message));
+    }
+  } else {
+    run.output.status = ModuleStatus::kRan;
+    if (indicators != nullptr && run.output.alerts.empty()) {
+      log.info(logger, fmt::format("The {} module produced no detections!", descriptor.mvt_class));
+    }
+  }
+  dedup_timeline(run.output.timeline);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::vector<ModuleRun>> run_modules(const std::vector<const RegistryEntry*>& plan, const RunEnvironment& env,
                                            std::span<RunObserver* const> observers) {
-  std::vector<ModuleRun> runs;
-  runs.reserve(plan.size());
+  const std::size_t n = plan.size();
+  std::vector<ModuleRun> runs(n);
+  std::vector<std::unique_ptr<Logger>> logs;
+  logs.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    runs[i].descriptor = &plan[i]->descriptor();
+    logs.push_back(std::make_unique<Logger>(Logger::Mode::kBuffered));
+  }
+  std::vector<std::optional<Error>> aborted(n);
   const ioc::IndicatorSet* indicators =
       (env.indicators != nullptr && !env.indicators->empty()) ? env.indicators : nullptr;
-  for (std::size_t index = 0; index < plan.size(); ++index) {
-    const ModuleDescriptor& descriptor = plan[index]->descriptor();
-    for (auto* observer : observers) observer->module_started(descriptor, index, plan.size());
-    ModuleRun run{&descriptor, {}};
-    ModuleContext ctx(descriptor, run.output, *env.logger, indicators, env.options);
-    ctx.set_ios_backup(env.ios_backup);
-    ctx.set_results_lookup([&runs](std::string_view slug) -> const Json* {
-      for (const auto& done : runs) {
-        if (done.descriptor->slug == slug) return &done.output.results;
-      }
-      return nullptr;
-    });
-    const std::string logger = ctx.logger_name();
-    env.logger->info(logger, fmt::format("Running module {}...", descriptor.mvt_class));
-    std::optional<Error> failure;
-    const std::uint64_t invalid_before = invalid_utf8_texts();
-    try {
-      auto result = plan[index]->create()->run(ctx);
-      if (!result) failure = result.error();
-    } catch (const std::exception& e) {
-      failure = Error{ErrorCode::kInternal, fmt::format("module raised an exception: {}", e.what()), {}};
-    } catch (...) {
-      failure = Error{ErrorCode::kInternal, "module raised an unknown exception", {}};
+
+  // Observers and log lines of module `i`, on the calling thread, in plan order. False when it aborted.
+  auto emit = [&](std::size_t i) {
+    for (auto* observer : observers) observer->module_started(*runs[i].descriptor, i, n);
+    logs[i]->flush_to(*env.logger);
+    if (aborted[i]) return false;
+    for (auto* observer : observers) observer->module_finished(*runs[i].descriptor, runs[i].output);
+    return true;
+  };
+
+  const std::size_t workers = std::min(effective_jobs(env.jobs), n);
+  if (workers <= 1) {
+    for (std::size_t i = 0; i < n; ++i) {
+      aborted[i] = execute_module(*plan[i], runs[i], *logs[i], runs, env, indicators);
+      if (!emit(i)) return std::move(*aborted[i]);
     }
-    if (failure && failure->code == ErrorCode::kEncrypted) return std::move(*failure);
-    if (const std::uint64_t invalid = invalid_utf8_texts() - invalid_before; invalid > 0) {
-      ctx.warn(WarningKind::kNote, artifact_label(descriptor),
-               fmt::format("{} text value(s) in this artifact are not valid UTF-8; their bytes are shown as \\xNN "
-                           "(unusual on a phone: worth a look)",
-                           invalid));
-    }
-    if (failure) {
-      run.output.status = status_for(failure->code);
-      run.output.status_detail = failure->describe();
-      const WarningKind kind = warning_for(run.output.status);
-      if (kind == WarningKind::kMissing) {
-        env.logger->info(logger, fmt::format("There might be no data to extract by module {}: {}", descriptor.mvt_class,
-                                             failure->describe()));
-        run.output.warnings.push_back(Warning{kind, std::string(descriptor.slug), failure->path, failure->message});
-      } else {
-        ctx.warn(kind, failure->path,
-                 fmt::format("module {} could not analyse this artifact: {}", descriptor.slug, failure->message));
-      }
-    } else {
-      run.output.status = ModuleStatus::kRan;
-      if (indicators != nullptr && run.output.alerts.empty()) {
-        env.logger->info(logger, fmt::format("The {} module produced no detections!", descriptor.mvt_class));
-      }
-    }
-    dedup_timeline(run.output.timeline);
-    for (auto* observer : observers) observer->module_finished(descriptor, run.output);
-    runs.push_back(std::move(run));
+    return runs;
   }
+
+  // Plan indexes of each module's dependents; the plan is topological, so dependencies come first.
+  std::vector<std::vector<std::size_t>> dependents(n);
+  std::vector<std::size_t> pending(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const auto dep : runs[i].descriptor->dependencies) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (runs[j].descriptor->slug == dep) {
+          dependents[j].push_back(i);
+          ++pending[i];
+        }
+      }
+    }
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::set<std::size_t> ready;
+  std::vector<char> taken(n, 0);
+  std::vector<char> done(n, 0);
+  std::size_t abort_at = n;  // modules from the first aborted one on are not started
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pending[i] == 0) ready.insert(i);
+  }
+
+  auto work = [&] {
+    std::unique_lock lock(mutex);
+    while (true) {
+      changed.wait(lock, [&] {
+        if (!ready.empty() && *ready.begin() < abort_at) return true;
+        return std::all_of(taken.begin(), taken.begin() + static_cast<std::ptrdiff_t>(abort_at),
+                           [](char t) { return t != 0; });
+      });
+      if (ready.empty() || *ready.begin() >= abort_at) return;
+      const std::size_t i = *ready.begin();
+      ready.erase(ready.begin());
+      taken[i] = 1;
+      lock.unlock();
+      std::optional<Error> failure = execute_module(*plan[i], runs[i], *logs[i], runs, env, indicators);
+      lock.lock();
+      aborted[i] = std::move(failure);
+      done[i] = 1;
+      if (aborted[i]) abort_at = std::min(abort_at, i);
+      for (const auto k : dependents[i]) {
+        if (--pending[k] == 0) ready.insert(k);
+      }
+      changed.notify_all();
+    }
+  };
+
+  std::vector<std::jthread> threads;
+  threads.reserve(workers);
+  for (std::size_t t = 0; t < workers; ++t) threads.emplace_back(work);
+  for (std::size_t i = 0; i < n; ++i) {
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return done[i] != 0; });
+    }
+    if (!emit(i)) {
+      threads.clear();  // joins: modules still running finish first
+      return std::move(*aborted[i]);
+    }
+  }
+  threads.clear();
   return runs;
 }
 

@@ -33,10 +33,19 @@ Result<std::vector<const RegistryEntry*>> plan_modules(std::span<const RegistryE
 
 struct RunEnvironment {
   Logger* logger = nullptr;
+  // Modules run at once (--jobs); 0 = the core count. A module starts only once its dependencies are done;
+  // results, observer calls and log lines come out in plan order whatever the number.
+  std::size_t jobs = 1;
+  // List modules keep their records packed (ModuleOutput::packed_results), except those another planned
+  // module depends on: bounded memory on large backups. Off by default (tests read `results`).
+  bool compact_results = false;
   const ioc::IndicatorSet* indicators = nullptr;  // nullptr or empty: IOC-gated checks do not run
   RunOptions options;
   const sources::IosBackup* ios_backup = nullptr;
 };
+
+// The number of jobs `requested` means: itself, or the core count for 0.
+std::size_t effective_jobs(std::size_t requested);
 
 // Runs the plan. Fails only when the evidence turns out to be encrypted (kEncrypted): then no result of
 // this run is meaningful.

@@ -308,7 +308,8 @@ std::vector<IocSetInfo> ioc_sets_of(const ioc::IndicatorSet& indicators) {
 Result<void> write_reader_reports(const std::filesystem::path& directory, const std::vector<ModuleRun>& runs,
                                   const HtmlReportInfo& info) {
   if (auto ok = write_text_file(directory / "report.html", html_report(runs, info)); !ok) return ok;
-  return write_text_file(directory / "timeline.jsonl", timeline_jsonl(runs).text);
+  return write_text_file_streamed(directory / "timeline.jsonl",
+                                  [&runs](const TextSink& sink) { timeline_jsonl(runs, sink); });
 }
 
 }  // namespace lumiere::output

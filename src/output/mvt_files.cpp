@@ -24,6 +24,16 @@ Result<void> write_text_file(const std::filesystem::path& file, const std::strin
   return {};
 }
 
+Result<void> write_text_file_streamed(const std::filesystem::path& file,
+                                      const std::function<void(const TextSink&)>& produce) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) return unexpected(ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno), file.string());
+  produce([&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
+  out.close();
+  if (!out) return unexpected(ErrorCode::kIo, "write failed", file.string());
+  return {};
+}
+
 Json alert_to_json(const Alert& alert) {
   Json j = Json::object();
   j["level"] = to_string(alert.level);
@@ -42,6 +52,13 @@ Json alert_to_json(const Alert& alert) {
 }
 
 std::string timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_time) {
+  std::string out;
+  timeline_csv(runs, device_local_time, [&out](std::string_view piece) { out += piece; });
+  return out;
+}
+
+void timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_time, const TextSink& sink) {
+  constexpr std::size_t kPieceBytes = 1U << 20U;
   std::vector<const TimelineEntry*> rows;
   for (const auto& run : runs) {
     for (const auto& entry : run.output.timeline) rows.push_back(&entry);
@@ -53,8 +70,14 @@ std::string timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_t
   std::string out;
   append_csv_row(out,
                  {device_local_time ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"});
-  for (const auto* row : rows) append_csv_row(out, {row->timestamp, row->module, row->event, row->data});
-  return out;
+  for (const auto* row : rows) {
+    append_csv_row(out, {row->timestamp, row->module, row->event, row->data});
+    if (out.size() >= kPieceBytes) {
+      sink(out);
+      out.clear();
+    }
+  }
+  sink(out);
 }
 
 std::string alerts_timeline_csv(const std::vector<const Alert*>& alerts) {
@@ -78,8 +101,17 @@ void MvtFileWriter::write(const std::string& name, const std::string& content) {
   if (auto ok = write_text_file(directory_ / name, content); !ok) failures_.push_back(ok.error().describe());
 }
 
+void MvtFileWriter::write_streamed(const std::string& name, const std::function<void(const TextSink&)>& produce) {
+  if (auto ok = write_text_file_streamed(directory_ / name, produce); !ok) failures_.push_back(ok.error().describe());
+}
+
 void MvtFileWriter::module_finished(const ModuleDescriptor& module, const ModuleOutput& output) {
-  if (output.record_count() > 0) write(std::string(module.slug) + ".json", dump_mvt_json(output.results));
+  if (!output.packed_results.empty()) {
+    write_streamed(std::string(module.slug) + ".json",
+                   [&output](const TextSink& sink) { dump_mvt_json(output.packed_results, sink); });
+  } else if (output.record_count() > 0) {
+    write(std::string(module.slug) + ".json", dump_mvt_json(output.results));
+  }
   if (!output.alerts.empty()) {
     Json alerts = Json::array();
     for (const auto& alert : output.alerts) alerts.push_back(alert_to_json(alert));
@@ -101,7 +133,9 @@ Result<void> MvtFileWriter::finish(const std::vector<ModuleRun>& runs, const Run
                           {"source", url.source}});
     }
   }
-  if (any_timeline) write("timeline.csv", timeline_csv(runs, info.device_local_time));
+  if (any_timeline) {
+    write_streamed("timeline.csv", [&](const TextSink& sink) { timeline_csv(runs, info.device_local_time, sink); });
+  }
   write("alerts_timeline.csv", alerts_timeline_csv(alerts));
   if (!alerts.empty()) {
     Json all = Json::array();

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.hpp"
@@ -24,8 +26,12 @@ struct RunInfo {
   bool device_local_time = false;  // Android: "Device Local Timestamp" column
 };
 
+// Receives a large file's content piece by piece (about a megabyte at a time).
+using TextSink = std::function<void(std::string_view)>;
+
 Json alert_to_json(const Alert& alert);
 std::string timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_time);
+void timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_time, const TextSink& sink);
 std::string alerts_timeline_csv(const std::vector<const Alert*>& alerts);
 
 class MvtFileWriter : public RunObserver {
@@ -39,6 +45,7 @@ class MvtFileWriter : public RunObserver {
 
  private:
   void write(const std::string& name, const std::string& content);
+  void write_streamed(const std::string& name, const std::function<void(const TextSink&)>& produce);
 
   std::filesystem::path directory_;
   std::vector<std::string> failures_;
@@ -46,5 +53,8 @@ class MvtFileWriter : public RunObserver {
 
 // Writes a whole file (truncating). Used by every report writer.
 Result<void> write_text_file(const std::filesystem::path& file, const std::string& content);
+// The same for content too large to hold whole: `produce` hands it to the sink piece by piece.
+Result<void> write_text_file_streamed(const std::filesystem::path& file,
+                                      const std::function<void(const TextSink&)>& produce);
 
 }  // namespace lumiere::output

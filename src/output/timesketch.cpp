@@ -32,6 +32,14 @@ struct Row {
 }  // namespace
 
 JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs) {
+  std::string text;
+  JsonlTimeline out = timeline_jsonl(runs, [&text](std::string_view piece) { text += piece; });
+  out.text = std::move(text);
+  return out;
+}
+
+JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::function<void(std::string_view)>& sink) {
+  constexpr std::size_t kPieceBytes = 1U << 20U;
   JsonlTimeline out;
   std::vector<Row> rows;
   for (const auto& run : runs) {
@@ -64,10 +72,9 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs) {
         if (alert.record == entry.record && (!level || alert.level > *level)) level = alert.level;
       }
       if (level) line["alert_level"] = to_string(*level);
-      if (output.results.is_array() && *entry.record < output.results.size()) {
-        const Json& record = output.results[*entry.record];
-        if (record.is_object()) {
-          for (const auto& [key, value] : record.items()) {
+      if (const std::optional<Json> record = output.record(*entry.record)) {
+        if (record->is_object()) {
+          for (const auto& [key, value] : record->items()) {
             const bool reserved = std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
             line[reserved ? "record_" + key : key] = value;
           }
@@ -77,7 +84,13 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs) {
     out.text += line.dump(-1, ' ', true, Json::error_handler_t::replace);
     out.text += '\n';
     ++out.rows;
+    if (out.text.size() >= kPieceBytes) {
+      sink(out.text);
+      out.text.clear();
+    }
   }
+  sink(out.text);
+  out.text.clear();
   return out;
 }
 

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "framework/runner.hpp"
@@ -18,5 +20,8 @@ struct JsonlTimeline {
 };
 
 JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs);
+// The same lines handed to `sink` piece by piece (a large backup's timeline does not fit in memory twice);
+// `text` of the result stays empty.
+JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::function<void(std::string_view)>& sink);
 
 }  // namespace lumiere::output
