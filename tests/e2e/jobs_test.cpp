@@ -106,6 +106,7 @@ TEST(Jobs, OutputIsTheSameWhateverTheNumberOfJobs) {
   const fs::path backup = temp / "backup";
   test::build_backup_from_spec(fixture, backup);
   ASSERT_TRUE(fs::exists(backup / "Manifest.db"));
+  const test::EvidenceGuard guard({backup, test::shared_iocs_dir()});
 
   std::map<std::string, std::map<std::string, std::string>> outputs;
   for (const std::string jobs : {"1", "2", "8"}) {
