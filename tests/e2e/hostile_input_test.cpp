@@ -73,7 +73,7 @@ std::string nested_binary_plist(std::uint32_t depth) {
   out += std::string(6, '\0');
   out += static_cast<char>(4);  // offset size
   out += static_cast<char>(4);  // reference size
-  auto put64 = [&out, &put32](std::uint32_t v) {
+  auto put64 = [&put32](std::uint32_t v) {
     put32(0);
     put32(v);
   };
