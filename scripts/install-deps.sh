@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libssl-dev libplist-dev libarchive-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpsl-dev publicsuffix libidn2-dev libcurl4-openssl-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy ccache
 )
 # `install-deps.sh --tests`: also what only the test suite needs (headless Chromium renders report.html).
 # `install-deps.sh --sanitize`: also clang 14 and its sanitizer/libFuzzer runtimes (scripts/sanitize.sh, fuzz/).
