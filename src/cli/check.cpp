@@ -165,43 +165,40 @@ output::HtmlReportInfo reader_report_info(const fs::path& evidence, std::string 
   return info;
 }
 
-int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, const std::string& command_line) {
+CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions& options,
+                                 const std::string& command_line) {
+  CheckResult result;
   if (options.list_modules) {
     list_modules(SourceKind::kIosBackup);
-    return kExitClean;
+    result.exit_code = kExitClean;
+    return result;
   }
   Logger logger;
   logger.set_console_level(options.verbose ? LogLevel::kDebug : LogLevel::kWarning);
 
   // An encrypted backup is unlocked here and scanned in place: modules read decrypted content in memory.
   auto backup = open_backup_for_reading(backup_path, options.secret);
-  if (!backup) return kExitError;
-
-  auto plan = plan_modules(module_registry(), SourceKind::kIosBackup,
-                           options.module.empty() ? std::nullopt : std::optional<std::string>(options.module));
-  if (!plan) {
-    fmt::print(stderr, "lumiere: {}\n", plan.error().describe());
-    return kExitError;
-  }
+  if (!backup) return result;
 
   std::optional<output::MvtFileWriter> writer;
   if (!options.output.empty()) {
     const fs::path out(options.output);
     if (is_inside(out, backup_path) || is_inside(out, backup->root())) {
       fmt::print(stderr, "lumiere: {}: the output folder must not be inside the evidence\n", out.string());
-      return kExitError;
+      return result;
     }
     std::error_code ec;
     fs::create_directories(out, ec);
     if (ec) {
       fmt::print(stderr, "lumiere: {}: cannot create the output folder: {}\n", out.string(), ec.message());
-      return kExitError;
+      return result;
     }
     if (auto ok = logger.open_file(out / "command.log"); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
-      return kExitError;
+      return result;
     }
     writer.emplace(out);
+    result.output_directory = out.string();
   }
   logger.info(kLogger, "Command: " + command_line);
   if (backup->found_in_subfolder())
@@ -218,7 +215,9 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
 
   const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
 
-  RunEnvironment env;
+  AnalysisRequest request;
+  if (!options.module.empty()) request.only_module = options.module;
+  RunEnvironment& env = request.environment;
   env.logger = &logger;
   env.indicators = &indicators;
   env.jobs = options.jobs;
@@ -234,14 +233,14 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
   output::ConsoleProgress progress(stderr);
   std::vector<RunObserver*> observers{&progress};
   if (writer) observers.push_back(&*writer);
-  auto runs = run_modules(*plan, env, observers);
-  if (!runs) {
-    fmt::print(stderr, "lumiere: {}\n", runs.error().describe());
-    return kExitError;
+  request.observers = observers;
+  auto outcome = analyse(SourceKind::kIosBackup, request);
+  if (!outcome) {
+    fmt::print(stderr, "lumiere: {}\n", outcome.error().describe());
+    return result;
   }
 
-  int exit_code =
-      output::verdict_for(output::count_alerts(*runs)) == output::Verdict::kSpywareSigns ? kExitAlerts : kExitClean;
+  result.exit_code = outcome->verdict == Verdict::kSpywareSigns ? kExitAlerts : kExitClean;
   if (writer) {
     output::RunInfo info;
     std::error_code ec;
@@ -250,22 +249,24 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
     if (options.hashes) {
       info.hashes = hash_evidence(backup->root(), options.jobs, logger);
     }
-    if (auto ok = writer->finish(*runs, info); !ok) {
+    if (auto ok = writer->finish(outcome->runs, info); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
-      exit_code = kExitError;
+      result.exit_code = kExitError;
     }
-    if (auto ok = output::write_reader_reports(writer->directory(), *runs,
-                                               reader_report_info(backup_path, "iOS backup", *runs, indicators));
+    if (auto ok = output::write_reader_reports(
+            writer->directory(), *outcome, reader_report_info(backup_path, "iOS backup", outcome->runs, indicators));
         !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
-      exit_code = kExitError;
+      result.exit_code = kExitError;
     }
   }
-  output::SummaryContext summary;
-  summary.indicator_count = indicators.size();
-  summary.output_directory = options.output;
-  output::print_summary(stdout, *runs, summary);
-  return exit_code;
+  output::print_summary(stdout, *outcome, options.output);
+  result.outcome = std::move(*outcome);
+  return result;
+}
+
+int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, const std::string& command_line) {
+  return run_ios_backup_check(backup_path, options, command_line).exit_code;
 }
 
 int check_iocs(const fs::path& folder, const CheckOptions& options, std::span<const SourceKind> sources) {
@@ -286,28 +287,18 @@ int check_iocs(const fs::path& folder, const CheckOptions& options, std::span<co
     fmt::print(stderr, "lumiere: no indicators loaded: give some with -i, LUMIERE_IOCS or `lumiere iocs update`\n");
     return kExitError;
   }
-  RunEnvironment env;
-  env.logger = &logger;
-  env.indicators = &indicators;
-  auto registry = module_registry();
-  std::vector<RegistryEntry> selected;
-  for (const auto& entry : registry) {
-    if (options.module.empty() || find_module(std::span<const RegistryEntry>(&entry, 1), options.module) != nullptr) {
-      selected.push_back(entry);
-    }
-  }
-  const RecheckSummary summary = recheck_stored_results(selected, sources, folder, env);
-  std::size_t detections = 0;
-  for (const auto& run : summary.runs) detections += run.output.alerts.size();
-  fmt::print("Re-checked the stored results of {} module(s) against {} indicators.\n", summary.runs.size(),
+  AnalysisRequest request;
+  request.environment.logger = &logger;
+  request.environment.indicators = &indicators;
+  if (!options.module.empty()) request.only_module = options.module;
+  const RecheckOutcome rechecked = recheck(folder, sources, request);
+  const AnalysisOutcome& outcome = rechecked.outcome;
+  fmt::print("Re-checked the stored results of {} module(s) against {} indicators.\n", outcome.runs.size(),
              indicators.size());
-  for (const auto& skipped : summary.skipped) fmt::print("  skipped {}\n", skipped);
-  fmt::print("The check of the results produced {} detections!\n", detections);
-  output::SummaryContext context;
-  context.indicator_count = indicators.size();
-  output::print_summary(stdout, summary.runs, context);
-  return output::verdict_for(output::count_alerts(summary.runs)) == output::Verdict::kSpywareSigns ? kExitAlerts
-                                                                                                   : kExitClean;
+  for (const auto& skipped : rechecked.skipped) fmt::print("  skipped {}\n", skipped);
+  fmt::print("The check of the results produced {} detections!\n", outcome.counts.total());
+  output::print_summary(stdout, outcome, "");
+  return outcome.verdict == Verdict::kSpywareSigns ? kExitAlerts : kExitClean;
 }
 
 }  // namespace lumiere::cli

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/app.hpp"
 #include "cli/backup_secret.hpp"
+#include "framework/analysis.hpp"
 #include "framework/module.hpp"
 #include "framework/runner.hpp"
 #include "indicators/indicator_set.hpp"
@@ -38,7 +40,18 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast 
 // Prints the modules that apply to `source` (for --list-modules).
 void list_modules(SourceKind source);
 
-// `lumiere ios check-backup`: returns the exit code.
+// What a check-* command did: its exit code and, when the analysis ran, its outcome (the verdict of `scan`'s
+// table comes from here, never from the files written).
+struct CheckResult {
+  int exit_code = kExitError;
+  std::optional<AnalysisOutcome> outcome;
+  std::string output_directory;  // empty when nothing was written
+};
+
+// `lumiere ios check-backup`.
+CheckResult run_ios_backup_check(const std::filesystem::path& backup_path, const CheckOptions& options,
+                                 const std::string& command_line);
+// The same, returning only the exit code.
 int check_ios_backup(const std::filesystem::path& backup_path, const CheckOptions& options,
                      const std::string& command_line);
 

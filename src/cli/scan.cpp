@@ -42,19 +42,6 @@ std::string folder_name(const fs::path& evidence, std::set<std::string>& used) {
   return candidate;
 }
 
-void read_counts(const fs::path& out, ScanRow& row) {
-  std::ifstream in(out / "alerts.json", std::ios::binary);
-  if (!in) return;
-  const Json alerts = Json::parse(in, nullptr, false);
-  if (!alerts.is_array()) return;
-  for (const auto& alert : alerts) {
-    const std::string level = alert.value("level", "");
-    if (level == "CRITICAL") ++row.counts[0];
-    if (level == "HIGH") ++row.counts[1];
-    if (level == "MEDIUM") ++row.counts[2];
-  }
-}
-
 void print_table(std::vector<ScanRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(), [](const ScanRow& a, const ScanRow& b) {
     return std::tie(b.rank, b.counts[0], b.counts[1], b.counts[2]) <
@@ -131,22 +118,31 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
     const fs::path out = several ? base / folder_name(path, used) : base;
     one.output = out.string();
     if (several) fmt::print("\n== {} ({}) ==\n", path, row.kind);
-    const int code = check_ios_backup(path, one, command_line);
-    read_counts(out, row);
+    const CheckResult checked = run_ios_backup_check(path, one, command_line);
     row.results = out.string();
-    if (code == kExitError) {
+    if (checked.exit_code == kExitError || !checked.outcome) {
       row.outcome = "not analysed: error (see above)";
       any_error = true;
-    } else if (row.counts[0] + row.counts[1] > 0) {
-      row.outcome = "SIGNS OF KNOWN SPYWARE";
-      row.rank = 3;
-      exit_code = kExitAlerts;
-    } else if (row.counts[2] > 0) {
-      row.outcome = "needs expert review";
-      row.rank = 2;
-    } else {
-      row.outcome = "no sign of known spyware";
-      row.rank = 1;
+      rows.push_back(std::move(row));
+      continue;
+    }
+    const AnalysisOutcome& outcome = *checked.outcome;
+    row.counts = {outcome.counts.at(AlertLevel::kCritical), outcome.counts.at(AlertLevel::kHigh),
+                  outcome.counts.at(AlertLevel::kMedium)};
+    switch (outcome.verdict) {
+      case Verdict::kSpywareSigns:
+        row.outcome = "SIGNS OF KNOWN SPYWARE";
+        row.rank = 3;
+        exit_code = kExitAlerts;
+        break;
+      case Verdict::kNeedsReview:
+        row.outcome = "needs expert review";
+        row.rank = 2;
+        break;
+      case Verdict::kNoSign:
+        row.outcome = "no sign of known spyware";
+        row.rank = 1;
+        break;
     }
     rows.push_back(std::move(row));
   }

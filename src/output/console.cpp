@@ -7,20 +7,6 @@
 
 namespace lumiere::output {
 
-AlertCounts count_alerts(const std::vector<ModuleRun>& runs) {
-  AlertCounts counts;
-  for (const auto& run : runs) {
-    for (const auto& alert : run.output.alerts) ++counts.by_level[static_cast<int>(alert.level)];
-  }
-  return counts;
-}
-
-Verdict verdict_for(const AlertCounts& counts) {
-  if (counts.at(AlertLevel::kHigh) + counts.at(AlertLevel::kCritical) > 0) return Verdict::kSpywareSigns;
-  if (counts.at(AlertLevel::kMedium) > 0) return Verdict::kNeedsReview;
-  return Verdict::kNoSign;
-}
-
 std::string verdict_line(const AlertCounts& counts) {
   switch (verdict_for(counts)) {
     case Verdict::kSpywareSigns:
@@ -59,19 +45,11 @@ void ConsoleProgress::module_finished(const ModuleDescriptor& /*module*/, const 
   std::fflush(stream_);
 }
 
-void print_summary(std::FILE* stream, const std::vector<ModuleRun>& runs, const SummaryContext& context) {
-  const AlertCounts counts = count_alerts(runs);
-  std::size_t missing = 0;
-  std::size_t failed = 0;
-  for (const auto& run : runs) {
-    if (run.output.status == ModuleStatus::kMissing) ++missing;
-    if (run.output.status == ModuleStatus::kFailed || run.output.status == ModuleStatus::kCorrupt ||
-        run.output.status == ModuleStatus::kUnsupported) {
-      ++failed;
-    }
-  }
-  fmt::print(stream, "\nModules: {} run, {} found no artifact, {} could not analyse their artifact.\n", runs.size(),
-             missing, failed);
+void print_summary(std::FILE* stream, const AnalysisOutcome& outcome, const std::string& output_directory) {
+  const std::vector<ModuleRun>& runs = outcome.runs;
+  const AlertCounts& counts = outcome.counts;
+  fmt::print(stream, "\nModules: {} run, {} found no artifact, {} could not analyse their artifact.\n",
+             outcome.coverage.modules, outcome.coverage.missing, outcome.coverage.unreadable);
   fmt::print(stream, "Alerts: {} CRITICAL, {} HIGH, {} MEDIUM, {} LOW, {} INFORMATIONAL\n",
              counts.at(AlertLevel::kCritical), counts.at(AlertLevel::kHigh), counts.at(AlertLevel::kMedium),
              counts.at(AlertLevel::kLow), counts.at(AlertLevel::kInformational));
@@ -90,16 +68,16 @@ void print_summary(std::FILE* stream, const std::vector<ModuleRun>& runs, const 
   if (top.size() > kShown) fmt::print(stream, "  ... and {} more (see alerts.json)\n", top.size() - kShown);
 
   fmt::print(stream, "\nVerdict: {}\n", verdict_line(counts));
-  if (context.indicator_count == 0) {
+  if (outcome.indicator_count == 0) {
     fmt::print(stream,
                "Note: no indicators of compromise were loaded, so only the checks that need none ran. "
                "Load indicators with -i or `lumiere iocs update`.\n");
   }
-  fmt::print(stream, "{}\n", verdict_advice(verdict_for(counts)));
-  if (!context.output_directory.empty()) {
-    fmt::print(stream, "Results: {}\n", context.output_directory);
+  fmt::print(stream, "{}\n", verdict_advice(outcome.verdict));
+  if (!output_directory.empty()) {
+    fmt::print(stream, "Results: {}\n", output_directory);
     fmt::print(stream, "Report:  {}/report.html (open it in a browser; it loads nothing from the network)\n",
-               context.output_directory);
+               output_directory);
   }
 }
 

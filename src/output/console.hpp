@@ -7,19 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/analysis.hpp"
 #include "framework/runner.hpp"
 
 namespace lumiere::output {
 
-enum class Verdict { kSpywareSigns, kNeedsReview, kNoSign };
-
-struct AlertCounts {
-  std::size_t by_level[kAlertLevelCount] = {};
-  [[nodiscard]] std::size_t at(AlertLevel level) const { return by_level[static_cast<int>(level)]; }
-};
-
-AlertCounts count_alerts(const std::vector<ModuleRun>& runs);
-Verdict verdict_for(const AlertCounts& counts);
 // One sentence, e.g. "Signs of known spyware found: 3 HIGH or CRITICAL alerts."
 std::string verdict_line(const AlertCounts& counts);
 // What to do next, with the honest caveat.
@@ -36,11 +28,7 @@ class ConsoleProgress : public RunObserver {
   bool tty_;
 };
 
-struct SummaryContext {
-  std::size_t indicator_count = 0;
-  std::string output_directory;  // empty: nothing written
-};
-
-void print_summary(std::FILE* stream, const std::vector<ModuleRun>& runs, const SummaryContext& context);
+// The outcome of an analysis (or of a re-check); `output_directory` empty: nothing was written.
+void print_summary(std::FILE* stream, const AnalysisOutcome& outcome, const std::string& output_directory);
 
 }  // namespace lumiere::output

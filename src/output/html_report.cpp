@@ -249,9 +249,10 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string html_report(const std::vector<ModuleRun>& runs, const HtmlReportInfo& info) {
-  const AlertCounts counts = count_alerts(runs);
-  const Verdict verdict = verdict_for(counts);
+std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info) {
+  const std::vector<ModuleRun>& runs = outcome.runs;
+  const AlertCounts& counts = outcome.counts;
+  const Verdict verdict = outcome.verdict;
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   out += fmt::format(
@@ -305,9 +306,10 @@ std::vector<IocSetInfo> ioc_sets_of(const ioc::IndicatorSet& indicators) {
   return sets;
 }
 
-Result<void> write_reader_reports(const std::filesystem::path& directory, const std::vector<ModuleRun>& runs,
+Result<void> write_reader_reports(const std::filesystem::path& directory, const AnalysisOutcome& outcome,
                                   const HtmlReportInfo& info) {
-  if (auto ok = write_text_file(directory / "report.html", html_report(runs, info)); !ok) return ok;
+  const std::vector<ModuleRun>& runs = outcome.runs;
+  if (auto ok = write_text_file(directory / "report.html", html_report(outcome, info)); !ok) return ok;
   return write_text_file_streamed(directory / "timeline.jsonl",
                                   [&runs](const TextSink& sink) { timeline_jsonl(runs, sink); });
 }

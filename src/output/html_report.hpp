@@ -11,6 +11,7 @@
 
 #include "core/json.hpp"
 #include "core/result.hpp"
+#include "framework/analysis.hpp"
 #include "framework/runner.hpp"
 
 namespace lumiere::output {
@@ -37,7 +38,7 @@ struct HtmlReportInfo {
 inline constexpr std::size_t kMaxHtmlTimelineRows = 20000;
 
 std::string html_escape(std::string_view text);
-std::string html_report(const std::vector<ModuleRun>& runs, const HtmlReportInfo& info);
+std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info);
 
 }  // namespace lumiere::output
 
@@ -51,7 +52,7 @@ namespace lumiere::output {
 std::vector<IocSetInfo> ioc_sets_of(const ioc::IndicatorSet& indicators);
 
 // Writes report.html and timeline.jsonl into `directory`.
-Result<void> write_reader_reports(const std::filesystem::path& directory, const std::vector<ModuleRun>& runs,
+Result<void> write_reader_reports(const std::filesystem::path& directory, const AnalysisOutcome& outcome,
                                   const HtmlReportInfo& info);
 
 }  // namespace lumiere::output

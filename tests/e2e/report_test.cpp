@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "support/test_support.hpp"
+#include "testing/demo_backup.hpp"
 #include "testing/ios_backup_builder.hpp"
 
 namespace lumiere {
@@ -22,16 +23,10 @@ const char* const kPayload = R"(<img src=x onerror="document.title='pwned'">)";
 std::string sms_script() {
   std::string body = kPayload;  // as an SQL string literal: quotes doubled
   for (std::size_t pos = 0; (pos = body.find('\'', pos)) != std::string::npos; pos += 2) body.insert(pos, 1, '\'');
-  return std::string(R"sql(
-CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, country TEXT,
-  service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT, UNIQUE (id, service));
-CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT,
-  handle_id INTEGER DEFAULT 0, subject TEXT, attributedBody BLOB, service TEXT, account TEXT, date INTEGER,
-  date_read INTEGER, date_delivered INTEGER, is_delivered INTEGER DEFAULT 0, is_from_me INTEGER DEFAULT 0,
-  is_read INTEGER DEFAULT 0, cache_has_attachments INTEGER DEFAULT 0, payload_data BLOB, message_summary_info BLOB);
+  return std::string(testing::ios15_sms_schema()) + R"sql(
 INSERT INTO handle (id, country, service) VALUES ('+41791234567', 'ch', 'iMessage');
 INSERT INTO message (guid, text, handle_id, service, account, date, date_read, is_from_me, is_read) VALUES
-  ('A1', ')sql") +
+  ('A1', ')sql" +
          body + R"sql(', 1, 'iMessage', 'E:me@icloud.com', 647700000000000000, 0, 0, 0),
   ('A2', 'Track your parcel: https://weather4free.com/t/1', 1, 'iMessage', 'E:me@icloud.com', 647700100000000000, 0, 0, 0);
 )sql";

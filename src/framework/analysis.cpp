@@ -1,0 +1,83 @@
+#include "framework/analysis.hpp"
+
+namespace lumiere {
+
+const char* to_string(Verdict verdict) noexcept {
+  switch (verdict) {
+    case Verdict::kSpywareSigns: return "SIGNS OF KNOWN SPYWARE";
+    case Verdict::kNeedsReview: return "NEEDS EXPERT REVIEW";
+    case Verdict::kNoSign: break;
+  }
+  return "NO SIGN";
+}
+
+AlertCounts count_alerts(std::span<const ModuleRun> runs) {
+  AlertCounts counts;
+  for (const auto& run : runs) {
+    for (const auto& alert : run.output.alerts) ++counts.by_level[static_cast<int>(alert.level)];
+  }
+  return counts;
+}
+
+Verdict verdict_for(const AlertCounts& counts) {
+  if (counts.severe() > 0) return Verdict::kSpywareSigns;
+  if (counts.at(AlertLevel::kMedium) > 0) return Verdict::kNeedsReview;
+  return Verdict::kNoSign;
+}
+
+Coverage coverage_of(std::span<const ModuleRun> runs) {
+  Coverage coverage;
+  coverage.modules = runs.size();
+  for (const auto& run : runs) {
+    switch (run.output.status) {
+      case ModuleStatus::kRan: ++coverage.analysed; break;
+      case ModuleStatus::kMissing: ++coverage.missing; break;
+      case ModuleStatus::kUnsupported:
+      case ModuleStatus::kCorrupt:
+      case ModuleStatus::kFailed: ++coverage.unreadable; break;
+      case ModuleStatus::kNotRun: break;
+    }
+  }
+  return coverage;
+}
+
+namespace {
+
+AnalysisOutcome outcome_of(SourceKind source, std::vector<ModuleRun> runs, const RunEnvironment& env) {
+  AnalysisOutcome outcome;
+  outcome.source = source;
+  outcome.runs = std::move(runs);
+  outcome.counts = count_alerts(outcome.runs);
+  outcome.coverage = coverage_of(outcome.runs);
+  outcome.verdict = verdict_for(outcome.counts);
+  outcome.indicator_count = env.indicators == nullptr ? 0 : env.indicators->size();
+  return outcome;
+}
+
+}  // namespace
+
+Result<AnalysisOutcome> analyse(SourceKind source, const AnalysisRequest& request) {
+  auto plan = plan_modules(request.registry, source, request.only_module);
+  if (!plan) return std::move(plan).error();
+  auto runs = run_modules(*plan, request.environment, request.observers);
+  if (!runs) return std::move(runs).error();
+  return outcome_of(source, std::move(*runs), request.environment);
+}
+
+RecheckOutcome recheck(const std::filesystem::path& folder, std::span<const SourceKind> sources,
+                       const AnalysisRequest& request) {
+  std::vector<RegistryEntry> selected;
+  for (const auto& entry : request.registry) {
+    if (!request.only_module || find_module(std::span<const RegistryEntry>(&entry, 1), *request.only_module)) {
+      selected.push_back(entry);
+    }
+  }
+  RecheckSummary summary = recheck_stored_results(selected, sources, folder, request.environment);
+  RecheckOutcome result;
+  result.skipped = std::move(summary.skipped);
+  result.outcome = outcome_of(sources.empty() ? SourceKind::kIosBackup : sources.front(), std::move(summary.runs),
+                              request.environment);
+  return result;
+}
+
+}  // namespace lumiere

@@ -1,0 +1,79 @@
+// The analysis as a library call: plan the modules that apply to the evidence, run them, count the alerts,
+// say what could be checked and reach the verdict. Commands only build an AnalysisRequest and print or write
+// the AnalysisOutcome; nothing decides a verdict from the files a run wrote.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "framework/module.hpp"
+#include "framework/registry.hpp"
+#include "framework/runner.hpp"
+
+namespace lumiere {
+
+enum class Verdict { kSpywareSigns, kNeedsReview, kNoSign };
+const char* to_string(Verdict verdict) noexcept;
+
+struct AlertCounts {
+  std::size_t by_level[kAlertLevelCount] = {};
+  [[nodiscard]] std::size_t at(AlertLevel level) const { return by_level[static_cast<int>(level)]; }
+  // HIGH and CRITICAL: the alerts that make a verdict of spyware signs.
+  [[nodiscard]] std::size_t severe() const { return at(AlertLevel::kHigh) + at(AlertLevel::kCritical); }
+  [[nodiscard]] std::size_t total() const {
+    std::size_t sum = 0;
+    for (const std::size_t n : by_level) sum += n;
+    return sum;
+  }
+};
+
+AlertCounts count_alerts(std::span<const ModuleRun> runs);
+// One rule for every command: a HIGH or CRITICAL alert is a sign of spyware, a MEDIUM one needs review.
+Verdict verdict_for(const AlertCounts& counts);
+
+// What the run could check, module by module status.
+struct Coverage {
+  std::size_t modules = 0;     // modules planned and run
+  std::size_t analysed = 0;    // read their artifact
+  std::size_t missing = 0;     // found no artifact
+  std::size_t unreadable = 0;  // artifact there but damaged, of an unknown schema, or the module failed
+};
+Coverage coverage_of(std::span<const ModuleRun> runs);
+
+struct AnalysisRequest {
+  // Only this module (slug, id or MVT class) and what it depends on; all modules when unset.
+  std::optional<std::string> only_module;
+  std::span<const RegistryEntry> registry = module_registry();
+  RunEnvironment environment;  // logger, indicators, jobs, options, the evidence
+  std::span<RunObserver* const> observers;
+};
+
+struct AnalysisOutcome {
+  SourceKind source = SourceKind::kIosBackup;
+  std::vector<ModuleRun> runs;  // in plan order
+  AlertCounts counts;
+  Coverage coverage;
+  Verdict verdict = Verdict::kNoSign;
+  std::size_t indicator_count = 0;
+};
+
+// Plans and runs the modules of `request.registry` that apply to `source` over the evidence in
+// `request.environment`. Errors: an unknown module or a bad plan (nothing runs), or evidence that turned out
+// to be encrypted (kEncrypted: no result of the run is meaningful).
+Result<AnalysisOutcome> analyse(SourceKind source, const AnalysisRequest& request);
+
+// check-iocs: re-runs the indicator checks over the `<slug>.json` results stored in `folder` by an earlier run
+// (modules applying to one of `sources`); `skipped` says which stored files could not be re-checked and why.
+struct RecheckOutcome {
+  AnalysisOutcome outcome;
+  std::vector<std::string> skipped;
+};
+RecheckOutcome recheck(const std::filesystem::path& folder, std::span<const SourceKind> sources,
+                       const AnalysisRequest& request);
+
+}  // namespace lumiere
