@@ -16,6 +16,17 @@
 #include "core/version.hpp"
 
 namespace lumiere::cli {
+
+int exit_code_for(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kSpywareSigns: return kExitAlerts;
+    case Verdict::kInconclusive: return kExitInconclusive;
+    case Verdict::kNeedsReview:
+    case Verdict::kNoSign: break;
+  }
+  return kExitClean;
+}
+
 namespace {
 
 // The command line as logged in command.log: a password given with -p/--password is masked.

@@ -86,7 +86,21 @@ std::vector<output::FileHash> hash_evidence(const fs::path& root, std::size_t jo
   return hashed;
 }
 
-ioc::IndicatorSet load_indicator_set(const CheckOptions& options, Logger& logger) {
+bool given_with_i(const std::string& file, const CheckOptions& options) {
+  std::error_code ec;
+  const fs::path f = fs::absolute(file, ec).lexically_normal();
+  for (const auto& given : options.iocs) {
+    const fs::path g = fs::absolute(given, ec).lexically_normal();
+    if (f == g) return true;
+    const auto rel = f.lexically_relative(g);
+    if (!rel.empty() && *rel.begin() != "..") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<ioc::IndicatorSet> load_indicator_set(const CheckOptions& options, Logger& logger) {
   ioc::IndicatorSources sources;
   for (const auto& path : options.iocs) sources.paths.emplace_back(path);
   if (options.only_given_iocs) {
@@ -94,15 +108,32 @@ ioc::IndicatorSet load_indicator_set(const CheckOptions& options, Logger& logger
     sources.use_user_data = false;
   }
   ioc::IndicatorSet indicators = ioc::load_indicators(sources);
+  bool given_failed = false;
+  std::size_t files = 0;
   for (const auto& report : indicators.file_reports()) {
-    if (report.error) logger.error(kLogger, report.error->describe());
+    if (report.error) {
+      logger.error(kLogger, report.error->describe());
+      if (given_with_i(report.path, options)) given_failed = true;
+    } else {
+      ++files;
+    }
     for (const auto& problem : report.problems) logger.warning(kLogger, report.path + ": " + problem);
   }
-  logger.info(kLogger, fmt::format("Loaded a total of {} unique indicators", indicators.size()));
+  // Said on every run, as MVT does: how much the verdict rests on.
+  const std::string loaded = fmt::format("Loaded {} indicators from {} file(s) ({} collection(s))", indicators.size(),
+                                         files, indicators.collections().size());
+  logger.info(kLogger, fmt::format("Loaded a total of {} unique indicators", indicators.size()));  // MVT's line
+  fmt::print(stderr, "{}\n", loaded);
+  if (given_failed && !options.keep_going) {
+    fmt::print(stderr,
+               "lumiere: an indicator file given with -i could not be loaded (see above); fix or remove it, or pass "
+               "--keep-going to run without it\n");
+    return std::nullopt;
+  }
   return indicators;
 }
 
-}  // namespace
+namespace {}  // namespace
 
 void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast) {
   command.add_option("-i,--iocs", options.iocs, "STIX2 indicator file or folder (repeatable)")
@@ -119,6 +150,8 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast)
   if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
   command.add_flag("--resolve-short-urls", options.resolve_short_urls,
                    "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
+  command.add_flag("--keep-going", options.keep_going,
+                   "Go on when an indicator file given with -i cannot be loaded (it is reported, not used)");
   add_secret_options(command, options.secret);
 }
 
@@ -213,7 +246,9 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
     logger.info(kLogger, "Manifest.plist says encrypted but Manifest.db is plain SQLite: read as a decrypted copy");
   }
 
-  const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
+  const auto loaded = load_indicator_set(options, logger);
+  if (!loaded) return result;
+  const ioc::IndicatorSet& indicators = *loaded;
 
   AnalysisRequest request;
   if (!options.module.empty()) request.only_module = options.module;
@@ -240,7 +275,9 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
     return result;
   }
 
-  result.exit_code = outcome->verdict == Verdict::kSpywareSigns ? kExitAlerts : kExitClean;
+  result.exit_code = exit_code_for(outcome->verdict);
+  for (const auto& reason : outcome->inconclusive) logger.info(kLogger, "Could not conclude: " + reason);
+  logger.info(kLogger, std::string("Verdict: ") + to_string(outcome->verdict));
   if (writer) {
     output::RunInfo info;
     std::error_code ec;
@@ -282,7 +319,9 @@ int check_iocs(const fs::path& folder, const CheckOptions& options, std::span<co
   }
   Logger logger;
   logger.set_console_level(options.verbose ? LogLevel::kDebug : LogLevel::kWarning);
-  const ioc::IndicatorSet indicators = load_indicator_set(options, logger);
+  const auto loaded = load_indicator_set(options, logger);
+  if (!loaded) return kExitError;
+  const ioc::IndicatorSet& indicators = *loaded;
   if (indicators.empty()) {
     fmt::print(stderr, "lumiere: no indicators loaded: give some with -i, LUMIERE_IOCS or `lumiere iocs update`\n");
     return kExitError;
@@ -293,12 +332,18 @@ int check_iocs(const fs::path& folder, const CheckOptions& options, std::span<co
   if (!options.module.empty()) request.only_module = options.module;
   const RecheckOutcome rechecked = recheck(folder, sources, request);
   const AnalysisOutcome& outcome = rechecked.outcome;
+  if (outcome.runs.empty()) {
+    // Nothing to re-check is not a clean result: the folder is not the output of an earlier run.
+    fmt::print(stderr, "lumiere: {}: no stored module results (<module>.json) to re-check here\n", folder.string());
+    for (const auto& skipped : rechecked.skipped) fmt::print(stderr, "  skipped {}\n", skipped);
+    return kExitError;
+  }
   fmt::print("Re-checked the stored results of {} module(s) against {} indicators.\n", outcome.runs.size(),
              indicators.size());
   for (const auto& skipped : rechecked.skipped) fmt::print("  skipped {}\n", skipped);
   fmt::print("The check of the results produced {} detections!\n", outcome.counts.total());
   output::print_summary(stdout, outcome, "");
-  return outcome.verdict == Verdict::kSpywareSigns ? kExitAlerts : kExitClean;
+  return exit_code_for(outcome.verdict);
 }
 
 }  // namespace lumiere::cli

@@ -11,6 +11,7 @@
 
 #include "cli/app.hpp"
 #include "cli/backup_secret.hpp"
+#include "core/log.hpp"
 #include "framework/analysis.hpp"
 #include "framework/module.hpp"
 #include "framework/runner.hpp"
@@ -30,12 +31,18 @@ struct CheckOptions {
   bool resolve_short_urls = false;
   std::size_t jobs = 0;          // modules (and --hashes files) at once; 0 = the core count
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
+  bool keep_going = false;       // an -i file that fails to load is reported, not fatal
   SecretOptions secret;          // for an encrypted backup
 };
 
 // -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2),
 // and the secret of an encrypted backup (-p/--password, --password-file, -k/--key-file).
 void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast = true);
+
+// Loads -i, LUMIERE_IOCS and the user data folder, logging every file's problems, and says on stderr how many
+// indicators from how many files. std::nullopt (after saying why) when a file given with -i failed to load and
+// --keep-going was not given.
+std::optional<ioc::IndicatorSet> load_indicator_set(const CheckOptions& options, Logger& logger);
 
 // Prints the modules that apply to `source` (for --list-modules).
 void list_modules(SourceKind source);

@@ -22,7 +22,7 @@ struct ScanRow {
   std::string evidence;
   std::string kind;
   std::string outcome;                  // verdict, "not supported yet" or the error
-  int rank = 0;                         // 3 spyware signs, 2 review, 1 no sign, 0 not analysed
+  int rank = 0;                         // 4 spyware signs, 3 inconclusive, 2 review, 1 no sign, 0 not analysed
   std::array<std::size_t, 3> counts{};  // CRITICAL, HIGH, MEDIUM
   std::string results;
   std::vector<std::string> warnings;  // what is hostile or damaged in the input itself
@@ -87,6 +87,7 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
   std::vector<ScanRow> rows;
   int exit_code = kExitClean;
   bool any_error = false;
+  bool any_inconclusive = false;
   for (const auto& path : paths) {
     ScanRow row;
     row.evidence = path;
@@ -132,8 +133,13 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
     switch (outcome.verdict) {
       case Verdict::kSpywareSigns:
         row.outcome = "SIGNS OF KNOWN SPYWARE";
-        row.rank = 3;
+        row.rank = 4;
         exit_code = kExitAlerts;
+        break;
+      case Verdict::kInconclusive:
+        row.outcome = "INCONCLUSIVE";
+        row.rank = 3;
+        any_inconclusive = true;
         break;
       case Verdict::kNeedsReview:
         row.outcome = "needs expert review";
@@ -148,7 +154,9 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
   }
   if (several) print_table(rows);
   write_summary(base, rows);
+  // Signs found anywhere win; then a failed input; then an input that could not be checked well enough.
   if (exit_code == kExitClean && any_error) exit_code = kExitError;
+  if (exit_code == kExitClean && any_inconclusive) exit_code = kExitInconclusive;
   return exit_code;
 }
 

@@ -1,10 +1,16 @@
 #include "framework/analysis.hpp"
 
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+
 namespace lumiere {
 
 const char* to_string(Verdict verdict) noexcept {
   switch (verdict) {
     case Verdict::kSpywareSigns: return "SIGNS OF KNOWN SPYWARE";
+    case Verdict::kInconclusive: return "INCONCLUSIVE";
     case Verdict::kNeedsReview: return "NEEDS EXPERT REVIEW";
     case Verdict::kNoSign: break;
   }
@@ -41,6 +47,45 @@ Coverage coverage_of(std::span<const ModuleRun> runs) {
   return coverage;
 }
 
+std::span<const std::string_view> key_modules(SourceKind source) {
+  static constexpr std::array<std::string_view, 4> kIosBackup{"manifest", "sms", "datausage", "safari_history"};
+  switch (source) {
+    case SourceKind::kIosBackup: return kIosBackup;
+    default: break;
+  }
+  return {};
+}
+
+namespace {
+
+bool unreadable(ModuleStatus status) {
+  return status == ModuleStatus::kCorrupt || status == ModuleStatus::kUnsupported || status == ModuleStatus::kFailed;
+}
+
+}  // namespace
+
+std::vector<std::string> inconclusive_reasons(SourceKind source, std::span<const ModuleRun> runs,
+                                              std::size_t indicator_count) {
+  std::vector<std::string> reasons;
+  if (indicator_count == 0) {
+    reasons.emplace_back("no indicators of compromise were loaded: run `lumiere iocs update` or pass -i");
+  }
+  const auto keys = key_modules(source);
+  for (const auto& run : runs) {
+    if (!unreadable(run.output.status)) continue;
+    if (std::find(keys.begin(), keys.end(), run.descriptor->slug) == keys.end()) continue;
+    std::string reason = fmt::format("the {} artifact could not be read", run.descriptor->slug);
+    if (!run.output.status_detail.empty()) reason += ": " + run.output.status_detail;
+    reasons.push_back(std::move(reason));
+  }
+  const Coverage coverage = coverage_of(runs);
+  if (coverage.unreadable > 0 && coverage.unreadable >= coverage.analysed) {
+    reasons.push_back(fmt::format("{} of {} modules could not read their artifact (only {} could)", coverage.unreadable,
+                                  coverage.modules, coverage.analysed));
+  }
+  return reasons;
+}
+
 namespace {
 
 AnalysisOutcome outcome_of(SourceKind source, std::vector<ModuleRun> runs, const RunEnvironment& env) {
@@ -49,8 +94,12 @@ AnalysisOutcome outcome_of(SourceKind source, std::vector<ModuleRun> runs, const
   outcome.runs = std::move(runs);
   outcome.counts = count_alerts(outcome.runs);
   outcome.coverage = coverage_of(outcome.runs);
-  outcome.verdict = verdict_for(outcome.counts);
   outcome.indicator_count = env.indicators == nullptr ? 0 : env.indicators->size();
+  outcome.inconclusive = inconclusive_reasons(source, outcome.runs, outcome.indicator_count);
+  outcome.verdict = verdict_for(outcome.counts);
+  if (outcome.verdict != Verdict::kSpywareSigns && !outcome.inconclusive.empty()) {
+    outcome.verdict = Verdict::kInconclusive;
+  }
   return outcome;
 }
 

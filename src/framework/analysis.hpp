@@ -17,7 +17,9 @@
 
 namespace lumiere {
 
-enum class Verdict { kSpywareSigns, kNeedsReview, kNoSign };
+// SIGNS FOUND wins over everything; INCONCLUSIVE (nothing could be checked well enough to say "no sign")
+// wins over NEEDS REVIEW and NO SIGN.
+enum class Verdict { kSpywareSigns, kInconclusive, kNeedsReview, kNoSign };
 const char* to_string(Verdict verdict) noexcept;
 
 struct AlertCounts {
@@ -33,7 +35,7 @@ struct AlertCounts {
 };
 
 AlertCounts count_alerts(std::span<const ModuleRun> runs);
-// One rule for every command: a HIGH or CRITICAL alert is a sign of spyware, a MEDIUM one needs review.
+// The alerts' part of the rule: a HIGH or CRITICAL alert is a sign of spyware, a MEDIUM one needs review.
 Verdict verdict_for(const AlertCounts& counts);
 
 // What the run could check, module by module status.
@@ -44,6 +46,16 @@ struct Coverage {
   std::size_t unreadable = 0;  // artifact there but damaged, of an unknown schema, or the module failed
 };
 Coverage coverage_of(std::span<const ModuleRun> runs);
+
+// The artifacts that carry most of the evidence for one kind of acquisition: when one of them is there but
+// could not be read, the run cannot say "no sign". iOS backup: the Manifest.db listing (file names and paths),
+// the messages (sms.db), the process network use (DataUsage.sqlite) and the Safari history.
+std::span<const std::string_view> key_modules(SourceKind source);
+
+// Why a run that found no sign cannot be called clean (empty when it can): no indicator loaded, a key
+// artifact unreadable, or more modules unable to read their artifact than modules that read one.
+std::vector<std::string> inconclusive_reasons(SourceKind source, std::span<const ModuleRun> runs,
+                                              std::size_t indicator_count);
 
 struct AnalysisRequest {
   // Only this module (slug, id or MVT class) and what it depends on; all modules when unset.
@@ -59,6 +71,7 @@ struct AnalysisOutcome {
   AlertCounts counts;
   Coverage coverage;
   Verdict verdict = Verdict::kNoSign;
+  std::vector<std::string> inconclusive;  // inconclusive_reasons(), also when signs were found
   std::size_t indicator_count = 0;
 };
 

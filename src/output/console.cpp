@@ -4,14 +4,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace lumiere::output {
 
-std::string verdict_line(const AlertCounts& counts) {
-  switch (verdict_for(counts)) {
+std::string verdict_line(const AnalysisOutcome& outcome) {
+  const AlertCounts& counts = outcome.counts;
+  switch (outcome.verdict) {
     case Verdict::kSpywareSigns:
-      return fmt::format("SIGNS OF KNOWN SPYWARE FOUND: {} HIGH or CRITICAL alert(s).",
-                         counts.at(AlertLevel::kHigh) + counts.at(AlertLevel::kCritical));
+      return fmt::format("SIGNS OF KNOWN SPYWARE FOUND: {} HIGH or CRITICAL alert(s).", counts.severe());
+    case Verdict::kInconclusive: {
+      std::string line = "INCONCLUSIVE: this run cannot tell whether known spyware is present, because ";
+      for (std::size_t i = 0; i < outcome.inconclusive.size(); ++i) {
+        if (i > 0) line += "; ";
+        line += outcome.inconclusive[i];
+      }
+      return line + ".";
+    }
     case Verdict::kNeedsReview:
       return fmt::format("ITEMS THAT NEED EXPERT REVIEW: {} MEDIUM alert(s), no HIGH or CRITICAL alert.",
                          counts.at(AlertLevel::kMedium));
@@ -25,6 +34,11 @@ std::string_view verdict_advice(Verdict verdict) {
     return "Only expert review can confirm an infection. Keep this output folder, avoid using the device for "
            "sensitive matters, and contact Amnesty International's Security Lab or Access Now's Digital Security "
            "Helpline (help@accessnow.org).";
+  }
+  if (verdict == Verdict::kInconclusive) {
+    return "Treat the device as NOT checked: fix what is named above (load indicators, give a complete copy of the "
+           "evidence) and run again. If you are at risk, seek expert help (Amnesty International's Security Lab, "
+           "Access Now's Digital Security Helpline).";
   }
   return "No alert is not proof that the device is clean: indicators only describe known spyware, and some traces "
          "are only in other kinds of acquisition. If you are at risk, seek expert help (Amnesty International's "
@@ -67,8 +81,17 @@ void print_summary(std::FILE* stream, const AnalysisOutcome& outcome, const std:
   }
   if (top.size() > kShown) fmt::print(stream, "  ... and {} more (see alerts.json)\n", top.size() - kShown);
 
-  fmt::print(stream, "\nVerdict: {}\n", verdict_line(counts));
-  if (outcome.indicator_count == 0) {
+  // The verdict in its own colour on a terminal (red, magenta, yellow, green), plain otherwise or with NO_COLOR.
+  const bool colour = isatty(fileno(stream)) != 0 && std::getenv("NO_COLOR") == nullptr;
+  const char* tint = "";
+  switch (outcome.verdict) {
+    case Verdict::kSpywareSigns: tint = "\033[1;31m"; break;
+    case Verdict::kInconclusive: tint = "\033[1;35m"; break;
+    case Verdict::kNeedsReview: tint = "\033[1;33m"; break;
+    case Verdict::kNoSign: tint = "\033[1;32m"; break;
+  }
+  fmt::print(stream, "\n{}Verdict: {}{}\n", colour ? tint : "", verdict_line(outcome), colour ? "\033[0m" : "");
+  if (outcome.indicator_count == 0 && outcome.verdict != Verdict::kInconclusive) {
     fmt::print(stream,
                "Note: no indicators of compromise were loaded, so only the checks that need none ran. "
                "Load indicators with -i or `lumiere iocs update`.\n");

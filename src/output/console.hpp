@@ -13,7 +13,7 @@
 namespace lumiere::output {
 
 // One sentence, e.g. "Signs of known spyware found: 3 HIGH or CRITICAL alerts."
-std::string verdict_line(const AlertCounts& counts);
+std::string verdict_line(const AnalysisOutcome& outcome);
 // What to do next, with the honest caveat.
 std::string_view verdict_advice(Verdict verdict);
 

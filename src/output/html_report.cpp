@@ -29,7 +29,7 @@ constexpr std::string_view kStyle = R"css(
 background:var(--bg);color:var(--fg)}main{max-width:1100px;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.2rem 0}h2{margin-top:2rem;border-bottom:1px solid var(--line)}
 .verdict{padding:1.2rem;border-radius:.6rem;color:#fff}.verdict p{margin:.4rem 0}
-.verdict-spyware{background:var(--high)}.verdict-review{background:var(--med)}.verdict-clean{background:var(--ok)}
+.verdict-spyware{background:var(--high)}.verdict-review{background:var(--med)}.verdict-inconclusive{background:#5b4a8a}.verdict-clean{background:var(--ok)}
 .counts{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.count{padding:.4rem .8rem;border-radius:1rem;
 background:#eee}.alert{border:1px solid var(--line);border-left:6px solid var(--info);border-radius:.4rem;
 padding:.6rem .9rem;margin:.7rem 0;background:#fff}.alert h4{margin:.1rem 0 .4rem;overflow-wrap:anywhere}
@@ -79,6 +79,7 @@ std::string esc(std::string_view text) {
 const char* verdict_class(Verdict verdict) {
   switch (verdict) {
     case Verdict::kSpywareSigns: return "verdict-spyware";
+    case Verdict::kInconclusive: return "verdict-inconclusive";
     case Verdict::kNeedsReview: return "verdict-review";
     case Verdict::kNoSign: break;
   }
@@ -267,7 +268,7 @@ std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& in
   out += fmt::format(R"(<header id="verdict" class="verdict {}"><p>{} &middot; {}</p><h1 id="verdict-text">{}</h1>)"
                      "<p>{}</p></header>\n",
                      verdict_class(verdict), esc(info.evidence_kind), esc(info.evidence_name),
-                     esc(verdict_line(counts)), esc(verdict_advice(verdict)));
+                     esc(verdict_line(outcome)), esc(verdict_advice(verdict)));
   if (info.indicator_count == 0) {
     out +=
         "<p><strong>No indicators of compromise were loaded</strong>, so only the checks that need none ran. Load "

@@ -72,6 +72,11 @@ INSERT INTO ZLIVEUSAGE VALUES (1, 6, 5, 0, 0, 0, 1, NULL, 647600000.0, 52428800.
 INSERT INTO ZLIVEUSAGE VALUES (2, 6, 1, 0, 0, 0, 2, NULL, 647790900.0, 0, 0, 0, 0, 123904.0, 8192.0);
 )sql";
 
+// A well-formed, empty preferences file (the demo must not trip its own malformed-plist warning).
+constexpr const char* kEmptyPlist =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+    "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n<dict/>\n</plist>\n";
+
 }  // namespace
 
 Result<void> build_demo_backup(const std::filesystem::path& root) {
@@ -84,10 +89,10 @@ Result<void> build_demo_backup(const std::filesystem::path& root) {
   planted.last_status_change = 1626100450;
   builder.add_directory("HomeDomain", "Library", early)
       .add_directory("HomeDomain", "Library/Preferences", early)
-      .add_file("HomeDomain", "Library/Preferences/com.apple.mobilesafari.plist", "<plist/>", early)
-      .add_file("HomeDomain", "Library/Preferences/.GlobalPreferences.plist", "<plist/>", early)
+      .add_file("HomeDomain", "Library/Preferences/com.apple.mobilesafari.plist", kEmptyPlist, early)
+      .add_file("HomeDomain", "Library/Preferences/.GlobalPreferences.plist", kEmptyPlist, early)
       // Pegasus left this launch-daemon-named preference file (Amnesty's 2021 methodology, "roleaccountd").
-      .add_file("HomeDomain", "Library/Preferences/roleaccountd.plist", "<plist/>", planted)
+      .add_file("HomeDomain", "Library/Preferences/roleaccountd.plist", kEmptyPlist, planted)
       .add_file("AppDomain-com.apple.mobilesafari",
                 "Library/WebKit/WebsiteData/LocalStorage/https_www.wikipedia.org_0.localstorage", "", early)
       // A Safari storage file named after a Pegasus infrastructure domain.

@@ -145,12 +145,12 @@ TEST(CheckIocs, RecheckStoredResultsWithNewIndicatorsWritesNothing) {
   build_wal_backup(backup, temp.path());
   const test::EvidenceGuard guard({backup, test::shared_iocs_dir() / kPegasus});
   std::string console;
-  // First run: no indicators at all (an old case), so no alert.
+  // First run: no indicators at all (an old case), so no alert, and an inconclusive verdict (exit 3).
   ASSERT_EQ(test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() +
                                   "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " ios check-backup -o '" +
                                   out.string() + "' '" + backup.string() + "'",
                               &console),
-            0)
+            3)
       << console;
   ASSERT_FALSE(fs::exists(out / "alerts.json"));
   const auto before = test::hash_tree(out);
@@ -189,10 +189,14 @@ TEST(CheckBackup, BackupInSingleSubfolderIsFound) {
   ASSERT_TRUE(builder.write());
   const test::EvidenceGuard guard({temp / "Backup"});
   std::string console;
-  const int code = test::run_command(test::lumiere_binary().string() + " ios check-backup -o '" +
-                                         (temp / "out").string() + "' '" + (temp / "Backup").string() + "'",
-                                     &console);
-  EXPECT_EQ(code, 0) << console;
+  const int code = test::run_command(
+      "env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() +
+          " ios check-backup -o '" + (temp / "out").string() + "' '" + (temp / "Backup").string() + "'",
+      &console);
+  // Found and read; no indicator loaded anywhere, so the verdict cannot be "no sign" (issue 15: exit 3).
+  EXPECT_EQ(code, 3) << console;
+  EXPECT_NE(console.find("Verdict: INCONCLUSIVE"), std::string::npos) << console;
+  EXPECT_NE(console.find("no indicators of compromise were loaded"), std::string::npos) << console;
   EXPECT_TRUE(fs::exists(temp / "out" / "manifest.json"));
   EXPECT_NE(test::read_file(temp / "out" / "command.log").find("Found iTunes backup in subfolder"), std::string::npos);
 }
@@ -233,6 +237,9 @@ TEST(Demo, ReachesAVerdict) {
       test::run_command("cd '" + temp.path().string() + "' && " + test::lumiere_binary().string() + " demo", &console);
   EXPECT_EQ(code, 0) << console;
   EXPECT_NE(console.find("Verdict: SIGNS OF KNOWN SPYWARE FOUND"), std::string::npos) << console;
+  // The demo's own example device is well formed: no warning, every artifact it holds is read.
+  EXPECT_EQ(console.find("WARNING"), std::string::npos) << console;
+  EXPECT_NE(console.find("0 could not analyse their artifact"), std::string::npos) << console;
   EXPECT_NE(console.find("Results: "), std::string::npos) << console;
 }
 
