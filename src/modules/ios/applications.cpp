@@ -194,6 +194,8 @@ const ModuleDescriptor& applications_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.plist = &parse_entry<&parse_applications, plist::Value>},
   };
   return kDescriptor;
 }

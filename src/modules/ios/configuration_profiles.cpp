@@ -201,6 +201,13 @@ const ModuleDescriptor& configuration_profiles_descriptor() {
       .timestamp_fields = {"install_date"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.plist = [](const plist::Value& stub) -> Result<std::size_t> {
+        if (!stub.is<plist::Dict>()) return unexpected(ErrorCode::kParse, "configuration profile is not a dictionary");
+        (void)configuration_profile_json(stub);
+        (void)configuration_profile_install_date(stub);
+        return std::size_t{1};
+      }},
   };
   return kDescriptor;
 }

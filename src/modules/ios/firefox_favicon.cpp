@@ -97,21 +97,19 @@ Result<std::vector<FirefoxFaviconRecord>> parse_firefox_favicons(const sqlite::D
       "JOIN history ON favicon_sites.siteID = history.id ORDER BY favicons.id, history.id");
   if (!stmt) return std::move(stmt).error();
   std::vector<FirefoxFaviconRecord> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     FirefoxFaviconRecord r;
-    r.id = stmt->integer("id");
-    r.url = stmt->text("url");
-    r.width = stmt->optional_integer("width");
-    r.height = stmt->optional_integer("height");
-    r.type = stmt->optional_integer("type");
-    r.date = stmt->real("date");
-    r.history_id = stmt->integer("history_id");
-    r.history_url = stmt->text("history_url");
+    r.id = row.integer("id");
+    r.url = row.text("url");
+    r.width = row.optional_integer("width");
+    r.height = row.optional_integer("height");
+    r.type = row.optional_integer("type");
+    r.date = row.real("date");
+    r.history_id = row.integer("history_id");
+    r.history_url = row.text("history_url");
     out.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return out;
 }
 
@@ -128,6 +126,8 @@ const ModuleDescriptor& firefox_favicon_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = &parse_entry<&parse_firefox_favicons, sqlite::Database>},
   };
   return kDescriptor;
 }

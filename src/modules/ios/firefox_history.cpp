@@ -95,19 +95,17 @@ Result<std::vector<FirefoxVisit>> parse_firefox_history(const sqlite::Database& 
       "is_local, visits.type AS type FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id");
   if (!stmt) return std::move(stmt).error();
   std::vector<FirefoxVisit> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     FirefoxVisit v;
-    v.id = stmt->integer("id");
-    v.date = stmt->real("date");
-    v.url = stmt->text("url");
-    v.title = stmt->text("title");
-    v.is_local = stmt->optional_integer("is_local");
-    v.type = stmt->optional_integer("type");
+    v.id = row.integer("id");
+    v.date = row.real("date");
+    v.url = row.text("url");
+    v.title = row.text("title");
+    v.is_local = row.optional_integer("is_local");
+    v.type = row.optional_integer("type");
     out.push_back(std::move(v));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return out;
 }
 
@@ -124,6 +122,8 @@ const ModuleDescriptor& firefox_history_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = &parse_entry<&parse_firefox_history, sqlite::Database>},
   };
   return kDescriptor;
 }

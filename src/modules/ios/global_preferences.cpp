@@ -114,6 +114,8 @@ const ModuleDescriptor& global_preferences_descriptor() {
       .timestamp_fields = {},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.plist = &parse_entry<&parse_global_preferences, plist::Value>},
   };
   return kDescriptor;
 }

@@ -150,6 +150,8 @@ const ModuleDescriptor& id_status_cache_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.plist = &parse_entry<&parse_id_status_cache, plist::Value>},
   };
   return kDescriptor;
 }

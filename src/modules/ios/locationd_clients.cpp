@@ -150,6 +150,8 @@ const ModuleDescriptor& locationd_clients_descriptor() {
                            "NonPersistentSignificantTimeStopped", "FenceTimeStopped", "BeaconRegionTimeStopped"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.plist = &parse_entry<&parse_locationd_clients, plist::Value>},
   };
   return kDescriptor;
 }

@@ -185,18 +185,16 @@ Result<std::vector<ManifestRecord>> parse_manifest(const sqlite::Database& manif
   auto stmt = manifest.prepare("SELECT fileID, domain, relativePath, flags, file FROM Files");
   if (!stmt) return std::move(stmt).error();
   std::vector<ManifestRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     ManifestRecord r;
-    r.file_id = stmt->text("fileID");
-    r.domain = stmt->text("domain");
-    r.relative_path = stmt->text("relativePath");
-    r.flags = stmt->integer("flags");
-    r.metadata = decode_metadata(stmt->blob("file"), manifest.display_path(), r.metadata_problem);
+    r.file_id = row.text("fileID");
+    r.domain = row.text("domain");
+    r.relative_path = row.text("relativePath");
+    r.flags = row.integer("flags");
+    r.metadata = decode_metadata(row.blob("file"), manifest.display_path(), r.metadata_problem);
     records.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -213,6 +211,8 @@ const ModuleDescriptor& manifest_descriptor() {
       .timestamp_fields = {"created", "modified", "status_changed"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.sqlite = &parse_entry<&parse_manifest, sqlite::Database>},
   };
   return kDescriptor;
 }

@@ -31,18 +31,6 @@ std::string baseline_time(const plist::Value& value) {
   return "";
 }
 
-// Python's str() of a number as MVT's f-string prints it (1.0 stays "1.0").
-std::string python_str(const Json& value) {
-  if (value.is_null()) return "None";
-  if (value.is_number_float()) {
-    const double d = value.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e16) return fmt::format("{:.1f}", d);
-    return fmt::format("{}", d);
-  }
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
-}
-
 class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return os_analytics_ad_daily_descriptor(); }
@@ -131,6 +119,8 @@ const ModuleDescriptor& os_analytics_ad_daily_descriptor() {
       .timestamp_fields = {"ts"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.plist = &parse_entry<&parse_os_analytics_ad_daily, plist::Value>},
   };
   return kDescriptor;
 }

@@ -170,6 +170,8 @@ const ModuleDescriptor& profile_events_descriptor() {
       .timestamp_fields = {"timestamp"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.plist = &parse_entry<&parse_profile_events, plist::Value>},
   };
   return kDescriptor;
 }

@@ -119,21 +119,19 @@ Result<std::vector<ObservedDomain>> parse_observed_domains(const sqlite::Databas
       user_time ? "mostRecentUserInteractionTime" : "NULL", push_time ? "mostRecentWebPushInteractionTime" : "NULL"));
   if (!stmt) return std::move(stmt).error();
   std::vector<ObservedDomain> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     ObservedDomain r;
-    r.domain_id = stmt->integer("domainID");
-    r.registrable_domain = stmt->text("registrableDomain");
-    r.last_seen = stmt->real("lastSeen");
-    r.had_user_interaction = stmt->integer("hadUserInteraction") != 0;
+    r.domain_id = row.integer("domainID");
+    r.registrable_domain = row.text("registrableDomain");
+    r.last_seen = row.real("lastSeen");
+    r.had_user_interaction = row.integer("hadUserInteraction") != 0;
     r.domain = domain;
     r.path = path;
-    if (user_time && !stmt->is_null("user_time")) r.most_recent_user_interaction_time = stmt->real("user_time");
-    if (push_time && !stmt->is_null("push_time")) r.most_recent_web_push_interaction_time = stmt->real("push_time");
+    if (user_time && !row.is_null("user_time")) r.most_recent_user_interaction_time = row.real("user_time");
+    if (push_time && !row.is_null("push_time")) r.most_recent_web_push_interaction_time = row.real("push_time");
     out.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return out;
 }
 
@@ -152,6 +150,12 @@ const ModuleDescriptor& webkit_resource_load_statistics_descriptor() {
       .timestamp_fields = {"last_seen_isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = [](const sqlite::Database& db) -> Result<std::size_t> {
+        auto domains = parse_observed_domains(db, "AppDomain-com.apple.mobilesafari", "observations.db");
+        if (!domains) return std::move(domains).error();
+        return domains->size();
+      }},
   };
   return kDescriptor;
 }
