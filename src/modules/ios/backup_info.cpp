@@ -6,10 +6,13 @@
 #include <string_view>
 
 #include "core/plist_json.hpp"
-#include "modules/ios/ios_modules.hpp"
+#include "framework/module.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& backup_info_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 18> kFields{"Build Version",

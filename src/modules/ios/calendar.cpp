@@ -10,9 +10,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& calendar_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 Json mac_date(Json value) {

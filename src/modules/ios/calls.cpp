@@ -9,9 +9,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& calls_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 // MVT's record keys, in its order; isodate is derived from ZDATE.

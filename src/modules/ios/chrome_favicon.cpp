@@ -10,9 +10,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& chrome_favicon_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array kFields{

@@ -12,10 +12,12 @@
 #include "core/base64.hpp"
 #include "core/plist_json.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& configuration_profiles_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kProfilesDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";

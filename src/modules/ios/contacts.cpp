@@ -7,9 +7,11 @@
 #include <array>
 
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& contacts_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array kFields{

@@ -4,10 +4,12 @@
 #include <fmt/core.h>
 
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "modules/ios/netbase.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& datausage_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 class Datausage final : public RecordModule<NetbaseRecord> {

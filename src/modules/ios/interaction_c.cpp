@@ -11,9 +11,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& interaction_c_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kWhatsappBundle = "net.whatsapp.WhatsApp";

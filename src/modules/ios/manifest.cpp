@@ -10,11 +10,14 @@
 
 #include "core/nskeyed.hpp"
 #include "core/time.hpp"
+#include "framework/module.hpp"
 #include "indicators/url.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& manifest_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 5> kRequiredColumns{"fileID", "domain", "relativePath", "flags", "file"};

@@ -10,10 +10,12 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& os_analytics_ad_daily_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 // Positions in each netUsageBaseline list: [date, WiFi in, WiFi out, WWAN in, WWAN out].

@@ -8,9 +8,11 @@
 #include "core/plist.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& safari_browser_state_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::size_t kSessionHeaderBytes = 4;

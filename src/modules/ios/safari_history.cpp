@@ -11,9 +11,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& safari_history_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::int64_t kMicrosPerSecond = 1000000;

@@ -11,9 +11,11 @@
 #include "core/time.hpp"
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& shortcuts_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 std::string mac_column_iso(const sqlite::Statement& stmt, std::string_view name) {

@@ -15,9 +15,11 @@
 #include "core/typedstream.hpp"
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& sms_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 3> kBase64Columns{"attributedBody", "payload_data", "message_summary_info"};

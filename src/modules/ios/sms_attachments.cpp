@@ -7,9 +7,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& sms_attachments_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 5> kBase64Columns{"user_info", "sticker_user_info", "attribution_info",

@@ -8,9 +8,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& webkit_resource_load_statistics_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 void put_optional_time(Json& j, const std::string& key, const std::optional<double>& value) {

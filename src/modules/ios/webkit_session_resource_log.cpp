@@ -13,9 +13,11 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& webkit_session_resource_log_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 const plist::Value* first_of(const plist::Value& dict, std::string_view key, std::string_view fallback) {

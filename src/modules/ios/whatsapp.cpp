@@ -11,9 +11,11 @@
 #include "core/time.hpp"
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& whatsapp_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kChatStorage = "ChatStorage.sqlite";

@@ -7,9 +7,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& whatsapp_contacts_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 enum class Kind { kValue, kMacTime };
