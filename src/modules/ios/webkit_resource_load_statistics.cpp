@@ -105,23 +105,19 @@ class WebkitResourceLoadStatistics final : public RecordModule<ObservedDomain> {
 
 Result<std::vector<ObservedDomain>> parse_observed_domains(const sqlite::Database& db, const std::string& domain,
                                                            const std::string& path) {
-  auto columns = table_columns(db, "ObservedDomains");
-  if (!columns) return std::move(columns).error();
-  if (!columns->exists()) return unsupported_schema(db, "no table ObservedDomains");
-  if (!columns->has_all({"domainID", "registrableDomain", "lastSeen", "hadUserInteraction"})) {
-    return unsupported_schema(db,
-                              "table ObservedDomains has no column domainID, registrableDomain, lastSeen or "
-                              "hadUserInteraction");
-  }
-  const bool user_time = columns->has("mostRecentUserInteractionTime");
-  const bool push_time = columns->has("mostRecentWebPushInteractionTime");
-  auto stmt = db.prepare(fmt::format(
-      "SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, {} AS user_time, {} AS push_time "
-      "FROM ObservedDomains",
-      user_time ? "mostRecentUserInteractionTime" : "NULL", push_time ? "mostRecentWebPushInteractionTime" : "NULL"));
-  if (!stmt) return std::move(stmt).error();
+  // The interaction times came with later WebKit releases.
+  static const SqlSelect kSelect{
+      .tables = {"ObservedDomains"},
+      .columns = {{"ObservedDomains", "domainID", "domainID"},
+                  {"ObservedDomains", "registrableDomain", "registrableDomain"},
+                  {"ObservedDomains", "lastSeen", "lastSeen"},
+                  {"ObservedDomains", "hadUserInteraction", "hadUserInteraction"},
+                  {"ObservedDomains", "mostRecentUserInteractionTime", "user_time", Need::kOptional},
+                  {"ObservedDomains", "mostRecentWebPushInteractionTime", "push_time", Need::kOptional}},
+      .rest = "FROM ObservedDomains",
+  };
   std::vector<ObservedDomain> out;
-  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
+  auto ok = select_rows(db, kSelect, [&](const sqlite::Statement& row) {
     ObservedDomain r;
     r.domain_id = row.integer("domainID");
     r.registrable_domain = row.text("registrableDomain");
@@ -129,8 +125,8 @@ Result<std::vector<ObservedDomain>> parse_observed_domains(const sqlite::Databas
     r.had_user_interaction = row.integer("hadUserInteraction") != 0;
     r.domain = domain;
     r.path = path;
-    if (user_time && !row.is_null("user_time")) r.most_recent_user_interaction_time = row.real("user_time");
-    if (push_time && !row.is_null("push_time")) r.most_recent_web_push_interaction_time = row.real("push_time");
+    if (!row.is_null("user_time")) r.most_recent_user_interaction_time = row.real("user_time");
+    if (!row.is_null("push_time")) r.most_recent_web_push_interaction_time = row.real("push_time");
     out.push_back(std::move(r));
   });
   if (!ok) return std::move(ok).error();
