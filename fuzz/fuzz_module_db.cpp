@@ -1,52 +1,26 @@
-// libFuzzer target: the modules' SQLite parse functions over one fuzzed database image (each finds its
-// tables or reports an unsupported schema), then the same after sqlite_recover salvage, as the modules do when
-// a database is damaged.
+// libFuzzer target: every registered module's SQLite parse entry (ModuleDescriptor::parse.sqlite) over one
+// fuzzed database image (each finds its tables or reports an unsupported schema), then the same after
+// sqlite_recover salvage, as the modules do when a database is damaged. A new module is fuzzed by being in the
+// registry.
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "core/sqlite.hpp"
 #include "core/sqlite_recover.hpp"
-#include "modules/ios/calendar.hpp"
-#include "modules/ios/calls.hpp"
-#include "modules/ios/chrome_favicon.hpp"
-#include "modules/ios/chrome_history.hpp"
-#include "modules/ios/contacts.hpp"
-#include "modules/ios/firefox_favicon.hpp"
-#include "modules/ios/firefox_history.hpp"
-#include "modules/ios/netbase.hpp"
-#include "modules/ios/safari_browser_state.hpp"
-#include "modules/ios/safari_history.hpp"
-#include "modules/ios/shortcuts.hpp"
-#include "modules/ios/sms.hpp"
-#include "modules/ios/tcc.hpp"
-#include "modules/ios/webkit_resource_load_statistics.hpp"
+#include "framework/registry.hpp"
 
 namespace {
 
-namespace ios = lumiere::modules::ios;
-
 bool parse_all(const lumiere::sqlite::Database& db) {
   bool corrupt = false;
-  auto note = [&corrupt](const auto& result) {
+  for (const auto& entry : lumiere::module_registry()) {
+    const auto parse = entry.descriptor().parse.sqlite;
+    if (parse == nullptr) continue;
+    const auto result = parse(db);
     if (!result && result.error().code == lumiere::ErrorCode::kCorrupt) corrupt = true;
-  };
-  note(ios::parse_sms(db));
-  note(ios::parse_calls(db));
-  note(ios::parse_contacts(db));
-  note(ios::parse_calendar(db));
-  note(ios::parse_safari_history(db));
-  std::vector<std::string> bad_sessions;
-  note(ios::parse_browser_state(db, &bad_sessions));
-  note(ios::parse_chrome_history(db));
-  note(ios::parse_chrome_favicons(db));
-  note(ios::parse_firefox_history(db));
-  note(ios::parse_firefox_favicons(db));
-  note(ios::parse_netbase(db));
-  note(ios::parse_shortcuts(db));
-  note(ios::parse_tcc(db));
-  note(ios::parse_observed_domains(db, "AppDomain-com.apple.mobilesafari", "observations.db"));
+  }
+  (void)db.take_notes();
   return corrupt;
 }
 

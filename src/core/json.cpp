@@ -239,4 +239,9 @@ std::string python_repr(const Json& value) {
   return out;
 }
 
+std::string python_str(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return python_repr(value);
+}
+
 }  // namespace lumiere

@@ -54,4 +54,8 @@ void dump_mvt_json(const PackedJsonArray& values, const std::function<void(std::
 // Python's repr() of the equivalent dict/list/str/int/float/bool/None (alerts_timeline.csv "Event").
 std::string python_repr(const Json& value);
 
+// Python's str() of the same value, as MVT's f-strings render record fields in timeline rows and messages:
+// text as it is, None, True, 12, 1.0, and containers as repr.
+std::string python_str(const Json& value);
+
 }  // namespace lumiere

@@ -53,13 +53,16 @@ Database::~Database() {
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), display_path_(std::move(other.display_path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      display_path_(std::move(other.display_path_)),
+      notes_(std::move(other.notes_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     display_path_ = std::move(other.display_path_);
+    notes_ = std::move(other.notes_);
   }
   return *this;
 }
@@ -201,12 +204,8 @@ Result<std::vector<std::string>> Database::columns(std::string_view table) const
   if (!stmt) return std::move(stmt).error();
   stmt->bind(1, table);
   std::vector<std::string> names;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    names.push_back(stmt->text(0));
-  }
+  auto ok = for_each_row(*stmt, [&](const Statement& row) { names.push_back(row.text(0)); });
+  if (!ok) return std::move(ok).error();
   return names;
 }
 
@@ -343,6 +342,16 @@ std::vector<std::uint8_t> Statement::blob(int column) const {
   const int size = sqlite3_column_bytes(stmt_, column);
   if (data == nullptr || size <= 0) return {};
   return {data, data + size};
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
 }
 
 }  // namespace lumiere::sqlite

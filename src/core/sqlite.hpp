@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,11 @@ class Database {
   // The whole database as one image (sqlite3_serialize), e.g. to hand to open_image.
   [[nodiscard]] Result<std::vector<std::uint8_t>> serialize() const;
 
+  // Schema notes left by a parse (an optional column that this database lacks was read as null). A parse
+  // function is pure (database in, records out); the module that ran it moves the notes to its log.
+  void note(std::string text) const { notes_.push_back(std::move(text)); }
+  [[nodiscard]] std::vector<std::string> take_notes() const { return std::exchange(notes_, {}); }
+
  private:
   Database(sqlite3* db, std::string display_path) : db_(db), display_path_(std::move(display_path)) {}
   static Result<Database> open_uri(const std::string& uri, int flags, std::string display_path);
@@ -58,6 +64,7 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::string display_path_;
+  mutable std::vector<std::string> notes_;
 };
 
 class Statement {
@@ -105,5 +112,25 @@ class Statement {
   std::string display_path_;
   std::vector<std::string> names_;
 };
+
+// `"name"` quoted as an SQL identifier (embedded quotes doubled).
+std::string quote_identifier(std::string_view name);
+
+// The one step loop: calls `row(stmt)` for every row. `row` returns void, or a Result<void> whose error stops
+// the loop and is returned. A step error (damaged page, interrupted query) is returned as it is.
+template <class Row>
+Result<void> for_each_row(Statement& stmt, Row&& row) {
+  while (true) {
+    auto stepped = stmt.step();
+    if (!stepped) return std::move(stepped).error();
+    if (!*stepped) return {};
+    if constexpr (std::is_void_v<std::invoke_result_t<Row&, const Statement&>>) {
+      row(std::as_const(stmt));
+    } else {
+      auto ok = row(std::as_const(stmt));
+      if (!ok) return std::move(ok).error();
+    }
+  }
+}
 
 }  // namespace lumiere::sqlite

@@ -12,16 +12,6 @@ struct TableSchema {
   std::string sql;
 };
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 // Copies the rows of one table; returns the error that stopped the copy, if any.
 std::optional<std::string> copy_rows(const Database& source, const Database& target, const std::string& table,
                                      std::size_t& rows) {
@@ -42,24 +32,24 @@ std::optional<std::string> copy_rows(const Database& source, const Database& tar
   if (!select) return select.error().message;
   auto insert = target.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", quote_identifier(table), names, params));
   if (!insert) return insert.error().message;
-  while (true) {
-    auto row = select->step();
-    if (!row) return row.error().message;
-    if (!*row) return std::nullopt;
-    for (int i = 0; i < select->column_count(); ++i) {
-      switch (select->type(i)) {
-        case SQLITE_INTEGER: insert->bind(i + 1, select->integer(i)); break;
-        case SQLITE_FLOAT: insert->bind_real(i + 1, select->real(i)); break;
-        case SQLITE_TEXT: insert->bind(i + 1, select->text(i)); break;
-        case SQLITE_BLOB: insert->bind_blob(i + 1, select->blob(i)); break;
+  auto copied = for_each_row(*select, [&](const Statement& row) -> Result<void> {
+    for (int i = 0; i < row.column_count(); ++i) {
+      switch (row.type(i)) {
+        case SQLITE_INTEGER: insert->bind(i + 1, row.integer(i)); break;
+        case SQLITE_FLOAT: insert->bind_real(i + 1, row.real(i)); break;
+        case SQLITE_TEXT: insert->bind(i + 1, row.text(i)); break;
+        case SQLITE_BLOB: insert->bind_blob(i + 1, row.blob(i)); break;
         default: insert->bind_null(i + 1); break;
       }
     }
     auto done = insert->step();
-    if (!done) return done.error().message;
-    if (auto reset = insert->reset(); !reset) return reset.error().message;
+    if (!done) return std::move(done).error();
+    if (auto reset = insert->reset(); !reset) return reset.error();
     ++rows;
-  }
+    return {};
+  });
+  if (!copied) return copied.error().message;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -84,13 +74,9 @@ Result<Recovered> recover_readable(const Database& source) {
                       source.display_path());
   }
   std::vector<TableSchema> tables;
-  while (true) {
-    auto row = schema_stmt->step();
-    if (!row) {
-      return unexpected(ErrorCode::kCorrupt, "damaged beyond recovery: " + row.error().message, source.display_path());
-    }
-    if (!*row) break;
-    tables.push_back({schema_stmt->text(0), schema_stmt->text(1)});
+  auto listed = for_each_row(*schema_stmt, [&](const Statement& row) { tables.push_back({row.text(0), row.text(1)}); });
+  if (!listed) {
+    return unexpected(ErrorCode::kCorrupt, "damaged beyond recovery: " + listed.error().message, source.display_path());
   }
   auto target = Database::create_memory(source.display_path());
   if (!target) return std::move(target).error();

@@ -15,12 +15,19 @@
 #include "core/log.hpp"
 #include "core/result.hpp"
 #include "framework/events.hpp"
+#include "framework/evidence.hpp"
 #include "indicators/indicator_set.hpp"
 
 namespace lumiere {
 
 namespace sources {
 class IosBackup;
+}
+namespace sqlite {
+class Database;
+}
+namespace plist {
+struct Value;
 }
 
 enum class SourceKind { kIosBackup, kIosFilesystem, kIosSysdiagnose, kAndroidBugreport, kAndroidQf, kAndroidBackup };
@@ -36,6 +43,27 @@ struct ArtifactLocation {
 
 enum class ResultsShape { kList, kDict };
 
+// A module's pure parse step over one artifact, whatever its records: how many it read, or why it could not.
+// The fuzz targets and tests iterate these through the registry; set the one(s) the module has.
+struct ParseEntry {
+  Result<std::size_t> (*sqlite)(const sqlite::Database& db) = nullptr;
+  Result<std::size_t> (*plist)(const plist::Value& root) = nullptr;
+  Result<std::size_t> (*text)(std::string_view content) = nullptr;
+};
+
+// parse_entry<&parse_x>: ParseEntry's signature over a parse function returning Result<records>, Result<Json>
+// or records.
+template <auto Parse, class Input>
+Result<std::size_t> parse_entry(const Input& input) {
+  auto parsed = Parse(input);
+  if constexpr (requires { parsed.has_value(); }) {
+    if (!parsed) return std::move(parsed).error();
+    return parsed->size();
+  } else {
+    return parsed.size();
+  }
+}
+
 struct ModuleDescriptor {
   std::string_view id;           // "ios.manifest": also the fixture folder name
   std::string_view slug;         // MVT slug: JSON file base name and alert "module"
@@ -46,6 +74,8 @@ struct ModuleDescriptor {
   std::vector<std::string_view> timestamp_fields;
   std::vector<std::string_view> dependencies;  // slugs of modules that must run first
   ResultsShape shape = ResultsShape::kList;
+  const Evidence* evidence = nullptr;  // &evidence::kExecution...: what its alerts mean (report.html, console)
+  ParseEntry parse;
 
   [[nodiscard]] bool applies_to(SourceKind kind) const;
 };
@@ -143,53 +173,113 @@ class Module {
   }
 };
 
-// The usual shape: typed records extracted by a pure function, then checked and turned into timeline rows.
+// The one record path of every module: typed records extracted by a pure function, then, one at a time,
+// checked, turned into timeline rows (linked to their record and its alerts) and kept as JSON.
 template <class Record>
 class RecordModule : public Module {
  public:
   Result<void> run(ModuleContext& ctx) final {
     auto records = extract(ctx);
     if (!records) return std::move(records).error();
-    // One record at a time: checked, turned into timeline rows, then released, so that a large module never
-    // holds its records twice (typed and as JSON). Only check() raises alerts and only timeline() adds rows,
-    // so the alerts and the rows come out in the same order as checking all records first.
-    const bool compact = ctx.compact_results();
-    Json results = Json::array();
-    for (std::size_t i = 0; i < records->size(); ++i) {
-      const Record record = std::move((*records)[i]);
-      Json json = to_json(record);
-      ctx.set_record_index(i);
-      check(ctx, record, json);
-      timeline(ctx, record);
-      if (compact) {
-        ctx.output().packed_results.push_back(json);
-      } else {
-        results.push_back(std::move(json));
-      }
-    }
-    ctx.set_record_index(std::nullopt);
-    if (!results.empty()) ctx.output().results = std::move(results);
+    whole_set(ctx, *records);
+    Sink sink(*this, ctx);
+    for (auto& record : *records) sink.emit(std::move(record));
+    records->clear();
+    sink.finish();
     return {};
   }
 
   Result<void> recheck(ModuleContext& ctx, const Json& stored) final {
-    if (!stored.is_array()) return unexpected(ErrorCode::kParse, "stored results are not a JSON list");
-    for (std::size_t i = 0; i < stored.size(); ++i) {
-      const Json& item = stored[i];
-      ctx.set_record_index(i);
-      std::optional<Record> record = from_json(item);
-      if (!record)
-        return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");
-      check(ctx, *record, item);
+    std::vector<Record> records;
+    std::vector<const Json*> items;
+    auto rebuild = [&](const Json& item, std::string_view key) {
+      std::optional<Record> record = from_stored(item, key);
+      if (!record) return false;
+      records.push_back(std::move(*record));
+      items.push_back(&item);
+      return true;
+    };
+    const auto unsupported = [] {
+      return unexpected(ErrorCode::kUnsupported, "this module does not support re-checking stored results");
+    };
+    if (descriptor().shape == ResultsShape::kList) {
+      if (!stored.is_array()) return unexpected(ErrorCode::kParse, "stored results are not a JSON list");
+      for (const Json& item : stored) {
+        if (!rebuild(item, {})) return unsupported();
+      }
+    } else {
+      if (!stored.is_object()) return unexpected(ErrorCode::kParse, "stored results are not a JSON dict");
+      for (const auto& [key, item] : stored.items()) {
+        if (item.is_array() && !rebuild(item, key)) return unsupported();
+      }
     }
+    // A whole-set pass may rename, add or re-sort records: the checks then see them as it left them.
+    const bool changed = whole_set(ctx, records);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      ctx.set_record_index(i);
+      check(ctx, records[i], changed ? to_json(records[i]) : *items[i]);
+    }
+    ctx.set_record_index(std::nullopt);
     return {};
   }
 
  protected:
-  // Rebuilds a record from its stored JSON (check-iocs); std::nullopt when the module cannot.
-  [[nodiscard]] virtual std::optional<Record> from_json(const Json& /*stored*/) const { return std::nullopt; }
+  // Where records go, one at a time, in order: checked, turned into timeline rows, kept as JSON (packed with
+  // compact results), then released. A streaming extract can emit into it directly.
+  class Sink {
+   public:
+    Sink(const RecordModule& module, ModuleContext& ctx)
+        : module_(module), ctx_(ctx), dict_(module.descriptor().shape == ResultsShape::kDict) {}
+
+    void emit(Record record) {
+      Json json = module_.to_json(record);
+      ctx_.set_record_index(index_++);
+      module_.check(ctx_, record, json);
+      module_.timeline(ctx_, record);
+      any_ = any_ || !json.empty();
+      if (dict_) {
+        const std::string key = module_.group_key(record);
+        if (key.empty()) {
+          for (auto& [name, value] : json.items()) results_[name] = std::move(value);
+        } else {
+          results_[key] = std::move(json);
+        }
+      } else if (ctx_.compact_results()) {
+        ctx_.output().packed_results.push_back(json);
+      } else {
+        results_.push_back(std::move(json));
+      }
+    }
+
+    void finish() {
+      ctx_.set_record_index(std::nullopt);
+      if (dict_ ? any_ : !results_.empty()) ctx_.output().results = std::move(results_);
+    }
+
+   private:
+    const RecordModule& module_;
+    ModuleContext& ctx_;
+    bool dict_;
+    bool any_ = false;
+    std::size_t index_ = 0;
+    Json results_ = dict_ ? Json::object() : Json::array();
+  };
+
   [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& ctx) const = 0;
   [[nodiscard]] virtual Json to_json(const Record& record) const = 0;
+  // Rebuilds a record from its stored JSON (check-iocs); std::nullopt when the module cannot.
+  [[nodiscard]] virtual std::optional<Record> from_json(const Json& /*stored*/) const { return std::nullopt; }
+  // A dict module's record as stored under `key` of its results.
+  [[nodiscard]] virtual std::optional<Record> from_stored(const Json& stored, std::string_view /*key*/) const {
+    return from_json(stored);
+  }
+  // Dict modules: the results key of a record, or "" when the record's fields are the results themselves.
+  [[nodiscard]] virtual std::string group_key(const Record& /*record*/) const { return {}; }
+  // Heuristics that need every record at once (gaps in ids, a redirect and its destination), before the
+  // records are emitted. An alert it raises names its record (ctx.set_record_index). Returns true when it
+  // changed the set (renamed, added or re-sorted records). A module with this pass holds its records until
+  // the pass is done; the others can stream.
+  virtual bool whole_set(ModuleContext& /*ctx*/, std::vector<Record>& /*records*/) const { return false; }
   virtual void check(ModuleContext& /*ctx*/, const Record& /*record*/, const Json& /*json*/) const {}
   virtual void timeline(ModuleContext& /*ctx*/, const Record& /*record*/) const {}
 };

@@ -6,22 +6,20 @@
 #include <string_view>
 
 #include "framework/events.hpp"
+#include "framework/evidence.hpp"
 
 namespace lumiere::output {
 
-enum class EvidenceClass { kExecution, kDelivery, kBrowsing, kConfiguration, kOther };
-
-struct Explanation {
-  EvidenceClass evidence_class = EvidenceClass::kOther;
-  std::string_view meaning;   // what this alert says about the device
-  std::string_view innocent;  // common innocent explanations
-};
+using lumiere::EvidenceClass;
+using Explanation = Evidence;
 
 std::string_view to_string(EvidenceClass evidence_class) noexcept;
 // One sentence on the strength of this class of evidence.
 std::string_view strength(EvidenceClass evidence_class) noexcept;
 
-EvidenceClass evidence_class_of(std::string_view module_slug) noexcept;
-Explanation explain(const Alert& alert) noexcept;
+// The class a module's descriptor declares (the registry is the one source); std::logic_error for a slug that
+// is not a registered module or a descriptor without one (a bug: the registry test requires it).
+EvidenceClass evidence_class_of(std::string_view module_slug);
+Explanation explain(const Alert& alert);
 
 }  // namespace lumiere::output

@@ -347,13 +347,11 @@ Result<std::vector<BackupFile>> IosBackup::query(std::optional<std::string_view>
   stmt->bind(1, wildcard ? like_pattern(relative_path) : std::string(relative_path));
   if (domain) stmt->bind(2, *domain);
   std::vector<BackupFile> files;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    files.push_back(BackupFile{stmt->text("fileID"), stmt->text("domain"), stmt->text("relativePath"),
-                               stmt->integer("flags"), stmt->blob("file")});
-  }
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
+    files.push_back(BackupFile{row.text("fileID"), row.text("domain"), row.text("relativePath"), row.integer("flags"),
+                               row.blob("file")});
+  });
+  if (!ok) return std::move(ok).error();
   return files;
 }
 

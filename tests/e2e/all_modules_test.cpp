@@ -1,5 +1,5 @@
 // Issue #4 end to end: one backup in which every artifact that can carry an indicator carries a real one (the
-// reviewed "hit" fixture of each of the 28 modules, decoys included, built together), scanned through the
+// reviewed "hit" fixture of each registered module, decoys included, built together), scanned through the
 // `lumiere` binary. Each module must raise exactly the alerts its own reviewed fixture expects (level, message,
 // indicator): once per planted record, by the right module, and none for the decoys. The same backup without
 // indicators raises only the heuristics that need none; a clean backup with every file of ../shared/iocs loaded
@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "core/json.hpp"
+#include "framework/registry.hpp"
 #include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
 
@@ -19,39 +20,6 @@ namespace lumiere {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The case of each module planted in the infected backup. Where two modules read the same file, the first
-// listed owns it (sms.db is assembled below from both SMS fixtures).
-const std::vector<std::pair<std::string, std::string>> kInfected{
-    {"backup_info", "typical_ios15"},
-    {"profile_events", "pegasus_process_hit"},
-    {"configuration_profiles", "cytrox_profile_hit"},
-    {"manifest", "pegasus_hit"},
-    {"calls", "typical_ios14"},
-    {"chrome_favicon", "pegasus_hit"},
-    {"chrome_history", "pegasus_hit"},
-    {"contacts", "typical"},
-    {"firefox_favicon", "pegasus_hit"},
-    {"firefox_history", "pegasus_hit"},
-    {"id_status_cache", "pegasus_email_hit"},
-    {"locationd_clients", "predator_pegasus_hit"},
-    {"os_analytics_ad_daily", "pegasus_process_hit"},
-    {"datausage", "pegasus_hit"},
-    {"safari_browser_state", "pegasus_hit"},
-    {"safari_history", "pegasus_hit"},
-    {"tcc", "pegasus_hit_v3"},
-    {"sms", "pegasus_hit"},
-    {"sms_attachments", "indicator_hit"},
-    {"webkit_resource_load_statistics", "pegasus_hit"},
-    {"webkit_session_resource_log", "pegasus_hit"},
-    {"whatsapp", "pegasus_hit"},
-    {"whatsapp_contacts", "typical_ios17"},
-    {"interaction_c", "whatsapp_resolved_ios16"},
-    {"shortcuts", "pegasus_hit"},
-    {"applications", "rcs_lab_app_hit"},
-    {"calendar", "pegasus_email_hit"},
-    {"global_preferences", "lockdown_enabled"},
-};
 
 // Modules whose heuristics run without indicators (spec: "always").
 const std::set<std::string> kAlwaysOn{"profile_events",  "datausage",    "safari_history", "sms",
@@ -64,44 +32,27 @@ AlertKey key_of(const Json& alert) {
   return {alert.value("level", ""), alert.value("message", ""), ioc.is_object() ? ioc.value("value", "") : ""};
 }
 
-fs::path fixture_dir(const std::string& slug, const std::string& name) {
-  return test::tests_dir() / "fixtures" / ("ios." + slug) / name;
-}
-
-// One backup spec from several fixture cases: files with absolute script paths, Info.plist keys merged.
-Json assemble(const std::vector<std::pair<std::string, std::string>>& cases, const fs::path& scratch,
-              std::set<std::string>& iocs, std::map<std::string, std::vector<AlertKey>>& expected) {
-  Json files = Json::array();
-  Json info = Json::object();
-  std::set<std::pair<std::string, std::string>> taken;
-  for (const auto& [slug, name] : cases) {
-    const fs::path dir = fixture_dir(slug, name);
-    const Json spec = Json::parse(test::read_file(dir / "case.json"));
-    const Json case_iocs = spec.value("iocs", Json::array());
-    for (const auto& file : case_iocs) iocs.insert(file.get<std::string>());
-    const Json backup = spec.value("backup", Json::object());
-    const Json case_info = backup.value("info", Json::object());
-    for (const auto& [key, value] : case_info.items()) info[key] = value;
-    const Json case_files = backup.value("files", Json::array());
-    for (Json file : case_files) {
-      if (!taken.insert({file["domain"].get<std::string>(), file["path"].get<std::string>()}).second) continue;
-      if (file.contains("sql")) file["sql"] = (dir / file["sql"].get<std::string>()).string();
-      files.push_back(std::move(file));
-    }
-    const Json want = Json::parse(test::read_file(dir / "expected.json"));
+// Every registered module's case of `role` in one backup, and the alerts each module's own expected.json
+// lists, by slug.
+Json assemble(std::string_view role, std::set<std::string>& iocs,
+              std::map<std::string, std::vector<AlertKey>>& expected) {
+  test::AssembledCases assembled = test::assemble_role_cases(role);
+  iocs = assembled.iocs;
+  for (const auto& fixture : assembled.cases) {
+    const std::string slug(find_module(module_registry(), fixture.module_id)->descriptor().slug);
+    const Json want = Json::parse(test::read_file(fixture.directory / "expected.json"));
     auto& keys = expected[slug];
     const Json want_alerts = want.value("alerts", Json::array());
     for (const auto& alert : want_alerts) keys.push_back(key_of(alert));
   }
-  (void)scratch;
-  return Json{{"description", "assembled"}, {"backup", {{"info", info}, {"files", files}}}};
+  return assembled.spec;
 }
 
 // sms.db carrying both the SMS and the attachment fixtures: the attachment fixture (its joins use literal
 // ids) first, then the SMS fixture's rows, whose handle ids (1 to 4) all exist in the result.
 fs::path assembled_sms_script(const fs::path& scratch) {
-  std::string script = test::read_file(fixture_dir("sms_attachments", "indicator_hit") / "sms.sql");
-  const std::string sms = test::read_file(fixture_dir("sms", "pegasus_hit") / "sms.sql");
+  std::string script = test::read_file(test::case_with_role("ios.sms_attachments", "hit")->directory / "sms.sql");
+  const std::string sms = test::read_file(test::case_with_role("ios.sms", "hit")->directory / "sms.sql");
   // Its rows after the schema, without its handles: its messages name handles 1 to 4, which the attachment
   // fixture's three handles and one more provide (the phone numbers differ, the messages and links do not).
   std::string rows = sms.substr(std::min(sms.find("INSERT"), sms.size()));
@@ -138,7 +89,7 @@ fs::path build(const Json& spec, const fs::path& root, const fs::path& case_dir)
 
 Json infected_spec(const fs::path& scratch, std::set<std::string>& iocs,
                    std::map<std::string, std::vector<AlertKey>>& expected) {
-  Json spec = assemble(kInfected, scratch, iocs, expected);
+  Json spec = assemble("hit", iocs, expected);
   const std::string sms_script = assembled_sms_script(scratch).string();
   for (auto& file : spec["backup"]["files"]) {
     if (file["domain"] == "HomeDomain" && file["path"] == "Library/SMS/sms.db") file["sql"] = sms_script;
@@ -151,7 +102,7 @@ TEST(AllModules, EveryPlantedIndicatorIsReportedOnceByItsModule) {
   std::set<std::string> ioc_names;
   std::map<std::string, std::vector<AlertKey>> expected;
   const Json spec = infected_spec(temp.path(), ioc_names, expected);
-  ASSERT_EQ(expected.size(), 28U);
+  ASSERT_EQ(expected.size(), module_registry().size()) << "every registered module plants its hit case";
   const fs::path backup = build(spec, temp / "backup", temp.path());
 
   std::vector<fs::path> iocs;
@@ -198,19 +149,10 @@ TEST(AllModules, WithoutIndicatorsOnlyAlwaysOnHeuristicsAlert) {
 
 TEST(AllModules, CleanBackupWithAllSharedIndicatorsHasNoHighOrCritical) {
   test::TempDir temp;
-  std::vector<std::pair<std::string, std::string>> clean;
-  for (const auto& [slug, name] : kInfected) {
-    for (const auto& candidate : {"clean", "clean_ios17", "clean_without_lid_db", "empty_address_book"}) {
-      if (fs::exists(fixture_dir(slug, candidate) / "case.json")) {
-        clean.emplace_back(slug, candidate);
-        break;
-      }
-    }
-  }
-  ASSERT_GE(clean.size(), 20U);
   std::set<std::string> ioc_names;
   std::map<std::string, std::vector<AlertKey>> expected;
-  const fs::path backup = build(assemble(clean, temp.path(), ioc_names, expected), temp / "backup", temp.path());
+  const fs::path backup = build(assemble("clean", ioc_names, expected), temp / "backup", temp.path());
+  ASSERT_EQ(expected.size(), module_registry().size()) << "every registered module has a clean case";
   const Json alerts = run_scan(backup, temp / "out", {test::shared_iocs_dir()}, temp.path());
   for (const auto& alert : alerts) {
     const std::string level = alert.value("level", "");

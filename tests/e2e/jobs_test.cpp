@@ -20,59 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where two modules read the same file, the first listed owns it.
-const std::vector<std::pair<std::string, std::string>> kCases{
-    {"backup_info", "typical_ios15"},
-    {"profile_events", "pegasus_process_hit"},
-    {"configuration_profiles", "cytrox_profile_hit"},
-    {"manifest", "pegasus_hit"},
-    {"calls", "typical_ios14"},
-    {"chrome_favicon", "pegasus_hit"},
-    {"chrome_history", "pegasus_hit"},
-    {"contacts", "typical"},
-    {"firefox_favicon", "pegasus_hit"},
-    {"firefox_history", "pegasus_hit"},
-    {"id_status_cache", "pegasus_email_hit"},
-    {"locationd_clients", "predator_pegasus_hit"},
-    {"os_analytics_ad_daily", "pegasus_process_hit"},
-    {"datausage", "pegasus_hit"},
-    {"safari_browser_state", "pegasus_hit"},
-    {"safari_history", "pegasus_hit"},
-    {"tcc", "pegasus_hit_v3"},
-    {"sms", "pegasus_hit"},
-    {"sms_attachments", "indicator_hit"},
-    {"webkit_resource_load_statistics", "pegasus_hit"},
-    {"webkit_session_resource_log", "pegasus_hit"},
-    {"whatsapp", "pegasus_hit"},
-    {"whatsapp_contacts", "typical_ios17"},
-    {"interaction_c", "whatsapp_resolved_ios16"},
-    {"shortcuts", "pegasus_hit"},
-    {"applications", "rcs_lab_app_hit"},
-    {"calendar", "pegasus_email_hit"},
-    {"global_preferences", "lockdown_enabled"},
-};
-
-// The backup spec of every case together, and the indicator files they name.
+// The backup spec of every registered module's hit case together, and the indicator files they name.
 Json assemble(std::set<std::string>& iocs) {
-  Json files = Json::array();
-  Json info = Json::object();
-  std::set<std::pair<std::string, std::string>> taken;
-  for (const auto& [slug, name] : kCases) {
-    const fs::path dir = test::tests_dir() / "fixtures" / ("ios." + slug) / name;
-    const Json spec = Json::parse(test::read_file(dir / "case.json"));
-    const Json case_iocs = spec.value("iocs", Json::array());
-    for (const auto& file : case_iocs) iocs.insert(file.get<std::string>());
-    const Json backup = spec.value("backup", Json::object());
-    const Json case_info = backup.value("info", Json::object());
-    for (const auto& [key, value] : case_info.items()) info[key] = value;
-    const Json case_files = backup.value("files", Json::array());
-    for (Json file : case_files) {
-      if (!taken.insert({file["domain"].get<std::string>(), file["path"].get<std::string>()}).second) continue;
-      if (file.contains("sql")) file["sql"] = (dir / file["sql"].get<std::string>()).string();
-      files.push_back(std::move(file));
-    }
-  }
-  return Json{{"description", "every module's hit case in one backup"}, {"backup", {{"info", info}, {"files", files}}}};
+  test::AssembledCases assembled = test::assemble_role_cases("hit");
+  iocs = assembled.iocs;
+  return assembled.spec;
 }
 
 // Every output file, by name, with what legitimately names the run masked.

@@ -1,12 +1,16 @@
 // The reader-facing reports of `lumiere ios check-backup -o OUT`: report.html rendered by a real browser
 // (headless Chromium, installed by the test command) shows the verdict and one row per alert, renders planted
-// markup as text, and may load nothing; timeline.jsonl holds Timesketch's required fields on every line.
+// markup as text, and may load nothing; timeline.jsonl holds Timesketch's required fields on every line, and
+// every row is linked to its record and that record's alert, whichever module wrote it.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
+#include <string>
 
 #include "core/json.hpp"
 #include "core/time.hpp"
+#include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
 #include "testing/demo_backup.hpp"
 #include "testing/ios_backup_builder.hpp"
@@ -126,6 +130,54 @@ TEST(Report, TimelineJsonlHasTimesketchFieldsOnEveryLine) {
   // Four files with one time each (four Manifest rows) and two SMS received rows; the three traces are marked.
   EXPECT_EQ(lines, 6U);
   EXPECT_EQ(alert_lines, 3U);
+}
+
+// DataUsage and SafariHistory judge their records as a set (gaps in process ids, a redirect and its
+// destination) and used to bypass the record path: their timeline rows came without alert level or record
+// fields. Their hit cases, scanned together: the rows of an alerted record carry its most severe level and the
+// record's fields, like SMS rows do.
+TEST(Report, TimelineRowsOfWholeSetModulesCarryTheirAlertAndRecord) {
+  test::TempDir temp;
+  Json files = Json::array();
+  for (const char* id : {"ios.datausage", "ios.safari_history"}) {
+    const auto hit = test::case_with_role(id, "hit");
+    ASSERT_TRUE(hit) << id;
+    const Json backup = hit->spec.at("backup");
+    for (Json file : backup.at("files")) {
+      if (file.contains("sql")) file["sql"] = (hit->directory / file["sql"].get<std::string>()).string();
+      files.push_back(std::move(file));
+    }
+  }
+  const test::FixtureCase both{"e2e", "whole_set", temp.path(), Json{{"backup", {{"files", files}}}}};
+  test::build_backup_from_spec(both, temp / "backup");
+  const fs::path out = temp / "out";
+  run_check(temp / "backup", out);
+  const std::string jsonl = test::read_file(out / "timeline.jsonl");
+  std::map<std::string, std::map<std::string, std::size_t>> levels;  // module -> alert_level -> rows
+  std::size_t start = 0;
+  while (start < jsonl.size()) {
+    const std::size_t end = jsonl.find('\n', start);
+    ASSERT_NE(end, std::string::npos);
+    const Json line = Json::parse(jsonl.substr(start, end - start));
+    start = end + 1;
+    const std::string module = line.value("module", "");
+    ++levels[module][line.value("alert_level", "none")];
+    if (module == "Datausage") {
+      EXPECT_TRUE(line.contains("proc_name") && line.contains("live_isodate")) << line.dump();
+      if (line.value("proc_name", Json()) == "bh") {
+        EXPECT_EQ(line.value("alert_level", ""), "CRITICAL") << line.dump();
+      }
+    }
+    if (module == "SafariHistory") {
+      EXPECT_TRUE(line.contains("url") && line.contains("visit_id")) << line.dump();
+      if (line.value("url", "").find("free247downloads.com") != std::string::npos) {
+        EXPECT_EQ(line.value("alert_level", ""), "CRITICAL") << line.dump();
+      }
+    }
+  }
+  EXPECT_GT(levels["Datausage"]["CRITICAL"], 0U) << jsonl;
+  EXPECT_GT(levels["SafariHistory"]["CRITICAL"], 0U) << jsonl;
+  EXPECT_GT(levels["SafariHistory"]["MEDIUM"], 0U) << "the redirect's origin carries the whole-set alert\n" << jsonl;
 }
 
 }  // namespace

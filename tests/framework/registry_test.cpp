@@ -1,10 +1,12 @@
-// The module registry: unique ids and slugs, a description, a fixture folder with the four required kinds of
-// case (hit, clean, missing, malformed) for every module.
+// The module registry: unique ids and slugs, a description, an evidence class, a parse entry point, and a
+// fixture folder with the four required kinds of case (hit, clean, missing, malformed) for every module.
 #include "framework/registry.hpp"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <string>
 
 #include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
@@ -24,6 +26,8 @@ TEST(Registry, IdsAndSlugsAreUniqueAndDescribed) {
     EXPECT_TRUE(classes.insert(d.mvt_class).second) << "duplicate class " << d.mvt_class;
     EXPECT_GT(d.description.size(), 20U) << d.id;
     EXPECT_FALSE(d.sources.empty()) << d.id;
+    EXPECT_NE(d.evidence, nullptr) << d.id << " declares no evidence class (.evidence = &evidence::k...)";
+    EXPECT_EQ(d.id, std::string("ios.") + std::string(d.slug)) << "id, slug and fixture folder share one name";
     EXPECT_EQ(entry.create()->descriptor().id, d.id) << "factory and descriptor disagree";
   }
 }
@@ -37,6 +41,39 @@ TEST(Registry, EveryModuleHasFixtures) {
     for (const auto& c : cases) {
       EXPECT_TRUE(c.spec.contains("description")) << c.directory << " has no description of what it imitates";
     }
+    std::map<std::string, int> roles;
+    for (const auto& c : cases) {
+      if (c.spec.contains("role")) ++roles[c.spec["role"].get<std::string>()];
+    }
+    for (const char* role : {"hit", "clean", "missing", "malformed"}) {
+      EXPECT_EQ(roles[role], 1) << "module " << d.id << " needs exactly one case with \"role\": \"" << role
+                                << "\" in tests/fixtures/" << d.id;
+    }
+    EXPECT_EQ(roles.size(), 4U) << d.id << ": unknown role in a case.json";
+  }
+}
+
+// The hit case raises an alert where the module has an indicator check (its expected.json), the missing case
+// finds no artifact and the malformed one does not read as a clean run.
+TEST(Registry, RoleCasesShowTheirRole) {
+  for (const auto& entry : module_registry()) {
+    const std::string id(entry.descriptor().id);
+    const auto missing = test::case_with_role(id, "missing");
+    const auto malformed = test::case_with_role(id, "malformed");
+    if (!missing || !malformed) continue;  // reported by EveryModuleHasFixtures
+    const Json missing_out = Json::parse(test::read_file(missing->directory / "expected.json"));
+    EXPECT_NE(missing_out.value("status", Json()).dump(), "\"ran\"") << missing->directory;
+    const Json malformed_out = Json::parse(test::read_file(malformed->directory / "expected.json"));
+    const bool warned = !malformed_out.value("warnings", Json::array()).empty();
+    EXPECT_TRUE(malformed_out.value("status", "") != "ran" || warned) << malformed->directory;
+  }
+}
+
+// Every SQLite, plist and text parser is reachable through the registry (the fuzz targets iterate these).
+TEST(Registry, EveryModuleListsItsParseEntry) {
+  for (const auto& entry : module_registry()) {
+    const auto& p = entry.descriptor().parse;
+    EXPECT_TRUE(p.sqlite != nullptr || p.plist != nullptr || p.text != nullptr) << entry.descriptor().id;
   }
 }
 

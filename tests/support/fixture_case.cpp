@@ -1,6 +1,7 @@
 #include "support/fixture_case.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
@@ -235,6 +236,80 @@ Json run_fixture_case(const FixtureCase& fixture) {
     canonical["urls"] = std::move(urls);
   }
   return canonical;
+}
+
+std::optional<FixtureCase> case_with_role(const std::string& module_id, std::string_view role) {
+  for (auto& fixture : fixture_cases(module_id)) {
+    if (fixture.spec.value("role", "") == role) return std::move(fixture);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// fnmatch-style: '*' matches any run of characters.
+bool glob_match(std::string_view pattern, std::string_view text) {
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '*') {
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (glob_match(pattern.substr(1), text.substr(i))) return true;
+    }
+    return false;
+  }
+  return !text.empty() && pattern.front() == text.front() && glob_match(pattern.substr(1), text.substr(1));
+}
+
+bool locates(const ModuleDescriptor& descriptor, const std::string& domain, const std::string& path) {
+  return std::any_of(descriptor.locations.begin(), descriptor.locations.end(), [&](const ArtifactLocation& l) {
+    return !l.relative_path.empty() && (l.domain.empty() || l.domain == domain) && glob_match(l.relative_path, path);
+  });
+}
+
+}  // namespace
+
+AssembledCases assemble_role_cases(std::string_view role) {
+  AssembledCases out;
+  std::vector<const ModuleDescriptor*> modules;
+  for (const auto& entry : module_registry()) {
+    const ModuleDescriptor& descriptor = entry.descriptor();
+    auto fixture = case_with_role(std::string(descriptor.id), role);
+    if (!fixture) continue;
+    out.cases.push_back(std::move(*fixture));
+    modules.push_back(&descriptor);
+  }
+  // Owner of each (domain, path): the first module that locates it, else the first case that carries it.
+  std::map<std::pair<std::string, std::string>, std::size_t> owner;
+  for (std::size_t pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < out.cases.size(); ++i) {
+      const Json backup = out.cases[i].spec.value("backup", Json::object());
+      const Json files = backup.value("files", Json::array());
+      for (const auto& file : files) {
+        const std::string domain = file.at("domain");
+        const std::string path = file.at("path");
+        if (pass == 0 && !locates(*modules[i], domain, path)) continue;
+        owner.emplace(std::pair{domain, path}, i);
+      }
+    }
+  }
+  Json files = Json::array();
+  Json info = Json::object();
+  for (std::size_t i = 0; i < out.cases.size(); ++i) {
+    const FixtureCase& fixture = out.cases[i];
+    const Json case_iocs = fixture.spec.value("iocs", Json::array());
+    for (const auto& file : case_iocs) out.iocs.insert(file.get<std::string>());
+    const Json backup = fixture.spec.value("backup", Json::object());
+    const Json case_info = backup.value("info", Json::object());
+    for (const auto& [key, value] : case_info.items()) info[key] = value;
+    const Json case_files = backup.value("files", Json::array());
+    for (Json file : case_files) {
+      if (owner.at({file.at("domain").get<std::string>(), file.at("path").get<std::string>()}) != i) continue;
+      if (file.contains("sql")) file["sql"] = (fixture.directory / file["sql"].get<std::string>()).string();
+      files.push_back(std::move(file));
+    }
+  }
+  out.spec = Json{{"description", "every module's " + std::string(role) + " case in one backup"},
+                  {"backup", {{"info", info}, {"files", files}}}};
+  return out;
 }
 
 }  // namespace lumiere::test

@@ -14,10 +14,12 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& applications_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kDefaultSource = "com.apple.AppStore";
@@ -194,6 +196,8 @@ const ModuleDescriptor& applications_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.plist = &parse_entry<&parse_applications, plist::Value>},
   };
   return kDescriptor;
 }

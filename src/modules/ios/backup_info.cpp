@@ -6,10 +6,13 @@
 #include <string_view>
 
 #include "core/plist_json.hpp"
-#include "modules/ios/ios_modules.hpp"
+#include "framework/module.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& backup_info_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 18> kFields{"Build Version",
@@ -31,11 +34,13 @@ constexpr std::array<std::string_view, 18> kFields{"Build Version",
                                                    "Unique Identifier",
                                                    "iTunes Version"};
 
-class BackupInfo final : public Module {
+class BackupInfo final : public RecordModule<Json> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return backup_info_descriptor(); }
 
-  Result<void> run(ModuleContext& ctx) override {
+ protected:
+  // One record: the device identity, which is the module's results (a dict).
+  [[nodiscard]] Result<std::vector<Json>> extract(ModuleContext& ctx) const override {
     const auto* backup = ctx.ios_backup();
     if (backup == nullptr) return unexpected(ErrorCode::kInternal, "backup_info needs an iOS backup");
     auto info = backup->read_root_plist("Info.plist");
@@ -45,12 +50,14 @@ class BackupInfo final : public Module {
     for (const auto& [key, value] : record.items()) {
       if (!value.is_null() && !value.is_array()) ctx.log().info(ctx.logger_name(), key + ": " + value.dump());
     }
-    ctx.output().results = std::move(record);
-    return {};
+    std::vector<Json> records;
+    records.push_back(std::move(record));
+    return records;
   }
 
+  [[nodiscard]] Json to_json(const Json& record) const override { return record; }
   // Device identity has no indicator check: re-checking stored results finds nothing, by design.
-  Result<void> recheck(ModuleContext& /*ctx*/, const Json& /*stored*/) override { return {}; }
+  [[nodiscard]] std::optional<Json> from_json(const Json& stored) const override { return stored; }
 };
 
 }  // namespace
@@ -75,6 +82,8 @@ const ModuleDescriptor& backup_info_descriptor() {
       .timestamp_fields = {},
       .dependencies = {},
       .shape = ResultsShape::kDict,
+      .evidence = &evidence::kOther,
+      .parse = {.plist = &parse_entry<&parse_backup_info, plist::Value>},
   };
   return kDescriptor;
 }

@@ -10,19 +10,17 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& calendar_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 Json mac_date(Json value) {
   if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
   if (value.is_number()) return timeconv::mac_to_iso(value.get<double>());
   return value;
-}
-
-std::string py_str(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : python_repr(value);
 }
 
 // Output key, table column. Columns missing from an older or newer schema are selected as NULL.
@@ -101,14 +99,14 @@ class Calendar final : public RecordModule<CalendarRecord> {
       }
     }
     if (r.summary == "Meeting" && r.description == "Notes") {
-      ctx.alert(AlertLevel::kHigh, fmt::format("Potential Quadream exploit event identified: {}", py_str(r.uuid)),
+      ctx.alert(AlertLevel::kHigh, fmt::format("Potential Quadream exploit event identified: {}", python_str(r.uuid)),
                 r.start_date.is_string() ? r.start_date.get<std::string>() : "", json, r.provenance);
     }
   }
 
   void timeline(ModuleContext& ctx, const CalendarRecord& r) const override {
-    const std::string data = fmt::format("Calendar event {} ({}) (invitation by {})", py_str(r.summary),
-                                         py_str(r.description), py_str(r.participant_email));
+    const std::string data = fmt::format("Calendar event {} ({}) (invitation by {})", python_str(r.summary),
+                                         python_str(r.description), python_str(r.participant_email));
     for (std::size_t i = 0; i < kDateMembers.size(); ++i) {
       const Json& value = r.*kDateMembers[i];
       if (!value.is_string() || value.get<std::string>().empty()) continue;
@@ -149,16 +147,14 @@ Result<std::vector<CalendarRecord>> parse_calendar(const sqlite::Database& db) {
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<CalendarRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     CalendarRecord r;
-    for (const auto& field : kItemFields) r.*field.member = column_json(*stmt, field.key);
-    for (const auto& field : kParticipantFields) r.*field.member = column_json(*stmt, field.key);
+    for (const auto& field : kItemFields) r.*field.member = column_json(row, field.key);
+    for (const auto& field : kParticipantFields) r.*field.member = column_json(row, field.key);
     for (const auto member : kDateMembers) r.*member = mac_date(r.*member);
     records.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -175,6 +171,8 @@ const ModuleDescriptor& calendar_descriptor() {
       .timestamp_fields = {"start_date", "end_date", "last_modified", "creation_date", "participant_last_modified"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.sqlite = &parse_entry<&parse_calendar, sqlite::Database>},
   };
   return kDescriptor;
 }

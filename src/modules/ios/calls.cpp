@@ -5,16 +5,35 @@
 
 #include <fmt/core.h>
 
+#include <array>
+
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& calls_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
-std::string py_str(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : python_repr(value);
-}
+// MVT's record keys, in its order; isodate is derived from ZDATE.
+constexpr std::array kFields{
+    field<&CallRecord::isodate>("isodate"),
+    field<&CallRecord::duration>("duration", "duration"),
+    field<&CallRecord::location>("location", "location"),
+    field<&CallRecord::number>("number", "address"),  // BLOB or TEXT: decoded as UTF-8 either way
+    field<&CallRecord::provider>("provider", "provider"),
+};
+
+const SqlSelect kSelect{
+    .tables = {"ZCALLRECORD"},
+    .columns = {{"ZCALLRECORD", "ZDATE", "date"},
+                {"ZCALLRECORD", "ZDURATION", "duration"},
+                {"ZCALLRECORD", "ZADDRESS", "address"},
+                {"ZCALLRECORD", "ZLOCATION", "location", Need::kOptional},
+                {"ZCALLRECORD", "ZSERVICE_PROVIDER", "provider", Need::kOptional}},  // CallKit, iOS 10+
+    .rest = "FROM ZCALLRECORD ORDER BY ZDATE ASC",
+};
 
 class Calls final : public RecordModule<CallRecord> {
  public:
@@ -28,63 +47,30 @@ class Calls final : public RecordModule<CallRecord> {
     return records;
   }
 
-  [[nodiscard]] Json to_json(const CallRecord& r) const override {
-    Json j = Json::object();
-    j["isodate"] = r.isodate;
-    j["duration"] = r.duration;
-    j["location"] = r.location;
-    j["number"] = r.number;
-    j["provider"] = r.provider;
-    return j;
-  }
+  [[nodiscard]] Json to_json(const CallRecord& r) const override { return fields_to_json<CallRecord>(kFields, r); }
 
   [[nodiscard]] std::optional<CallRecord> from_json(const Json& stored) const override {
-    if (!stored.is_object()) return std::nullopt;
-    return CallRecord{};  // no indicator check: nothing to rebuild
+    return fields_from_json<CallRecord>(kFields, stored);  // no indicator check: rebuilt for completeness
   }
 
   void timeline(ModuleContext& ctx, const CallRecord& r) const override {
-    ctx.timeline(
-        r.isodate, "call",
-        fmt::format("From {} using {} during {} seconds", py_str(r.number), py_str(r.provider), py_str(r.duration)));
+    ctx.timeline(r.isodate, "call",
+                 fmt::format("From {} using {} during {} seconds", python_str(r.number), python_str(r.provider),
+                             python_str(r.duration)));
   }
 };
 
 }  // namespace
 
 Result<std::vector<CallRecord>> parse_calls(const sqlite::Database& db) {
-  auto columns = table_columns(db, "ZCALLRECORD");
-  if (!columns) return std::move(columns).error();
-  if (!columns->exists()) return unsupported_schema(db, "no table ZCALLRECORD");
-  for (const auto column : {"ZDATE", "ZDURATION", "ZADDRESS"}) {
-    if (!columns->has(column)) return unsupported_schema(db, fmt::format("table ZCALLRECORD has no column {}", column));
-  }
-  const std::string sql = fmt::format(
-      "SELECT ZDATE AS date, ZDURATION AS duration, {} AS location, ZADDRESS AS address, {} AS provider "
-      "FROM ZCALLRECORD ORDER BY ZDATE ASC",
-      columns->has("ZLOCATION") ? "ZLOCATION" : "NULL",
-      columns->has("ZSERVICE_PROVIDER") ? "ZSERVICE_PROVIDER" : "NULL");
-  auto stmt = db.prepare(sql);
-  if (!stmt) return std::move(stmt).error();
-  std::vector<CallRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    CallRecord r;
-    const Json date = column_json(*stmt, "date");
+  return select_records<CallRecord>(db, kSelect, kFields, [](CallRecord& r, const sqlite::Statement& row) {
+    const Json date = column_json(row, "date");
     if (date.is_number_integer()) {
       r.isodate = timeconv::mac_to_iso(date.get<std::int64_t>());
     } else if (date.is_number()) {
       r.isodate = timeconv::mac_to_iso(date.get<double>());
     }
-    r.duration = column_json(*stmt, "duration");
-    r.location = column_json(*stmt, "location");
-    r.number = column_json(*stmt, "address");  // BLOB or TEXT: decoded as UTF-8 either way
-    r.provider = column_json(*stmt, "provider");
-    records.push_back(std::move(r));
-  }
-  return records;
+  });
 }
 
 const ModuleDescriptor& calls_descriptor() {
@@ -100,6 +86,8 @@ const ModuleDescriptor& calls_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.sqlite = &parse_entry<&parse_calls, sqlite::Database>},
   };
   return kDescriptor;
 }

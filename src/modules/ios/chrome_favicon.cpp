@@ -6,13 +6,37 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& chrome_favicon_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
+
+constexpr std::array kFields{
+    field<&ChromeFaviconRecord::url, Text::kOnWrite>("url", "page_url"),
+    field<&ChromeFaviconRecord::icon_url, Text::kOnWrite>("icon_url", "icon_url"),
+    field<&ChromeFaviconRecord::timestamp>("timestamp", "last_updated"),
+    field<&ChromeFaviconRecord::isodate>("isodate"),
+};
+
+const SqlSelect kSelect{
+    .tables = {"icon_mapping", "favicons", "favicon_bitmaps"},
+    .columns = {{"icon_mapping", "page_url", "page_url"},
+                {"icon_mapping", "icon_id", "mapping_icon_id"},
+                {"favicons", "id", "favicon_id"},
+                {"favicons", "url", "icon_url"},
+                {"favicon_bitmaps", "icon_id", "bitmap_icon_id"},
+                {"favicon_bitmaps", "last_updated", "last_updated"},
+                {"favicon_bitmaps", "last_requested", "last_requested", Need::kOptional}},
+    .rest =
+        "FROM icon_mapping JOIN favicon_bitmaps ON icon_mapping.icon_id = favicon_bitmaps.icon_id "
+        "JOIN favicons ON icon_mapping.icon_id = favicons.id",
+};
 
 class ChromeFavicon final : public RecordModule<ChromeFaviconRecord> {
  public:
@@ -31,21 +55,12 @@ class ChromeFavicon final : public RecordModule<ChromeFaviconRecord> {
   }
 
   [[nodiscard]] Json to_json(const ChromeFaviconRecord& r) const override {
-    Json j = Json::object();
-    j["url"] = json_text(r.url);
-    j["icon_url"] = json_text(r.icon_url);
-    j["timestamp"] = r.timestamp;
-    j["isodate"] = timeconv::chrome_to_iso(r.timestamp);
-    return j;
+    return fields_to_json<ChromeFaviconRecord>(kFields, r);
   }
 
   [[nodiscard]] std::optional<ChromeFaviconRecord> from_json(const Json& stored) const override {
     if (!stored.is_object() || !stored.contains("url")) return std::nullopt;
-    ChromeFaviconRecord r;
-    r.url = stored.value("url", "");
-    r.icon_url = stored.value("icon_url", "");
-    r.timestamp = stored.value("timestamp", std::int64_t{0});
-    return r;
+    return fields_from_json<ChromeFaviconRecord>(kFields, stored);
   }
 
   void check(ModuleContext& ctx, const ChromeFaviconRecord& r, const Json& json) const override {
@@ -59,7 +74,7 @@ class ChromeFavicon final : public RecordModule<ChromeFaviconRecord> {
   }
 
   void timeline(ModuleContext& ctx, const ChromeFaviconRecord& r) const override {
-    ctx.timeline(timeconv::chrome_to_iso(r.timestamp), "new_favicon",
+    ctx.timeline(r.isodate, "new_favicon",
                  fmt::format("{} from {}", utf8_backslashreplace(r.icon_url), utf8_backslashreplace(r.url)));
   }
 };
@@ -67,39 +82,13 @@ class ChromeFavicon final : public RecordModule<ChromeFaviconRecord> {
 }  // namespace
 
 Result<std::vector<ChromeFaviconRecord>> parse_chrome_favicons(const sqlite::Database& db) {
-  auto mapping = table_columns(db, "icon_mapping");
-  if (!mapping) return std::move(mapping).error();
-  auto favicons = table_columns(db, "favicons");
-  if (!favicons) return std::move(favicons).error();
-  auto bitmaps = table_columns(db, "favicon_bitmaps");
-  if (!bitmaps) return std::move(bitmaps).error();
-  if (!mapping->has_all({"page_url", "icon_id"})) {
-    return unsupported_schema(db, "table icon_mapping has no column page_url or icon_id");
-  }
-  if (!favicons->has_all({"id", "url"})) return unsupported_schema(db, "table favicons has no column id or url");
-  if (!bitmaps->has_all({"icon_id", "last_updated"})) {
-    return unsupported_schema(db, "table favicon_bitmaps has no column icon_id or last_updated");
-  }
-  const std::string last_requested =
-      bitmaps->has("last_requested") ? "favicon_bitmaps.last_requested" : std::string("0");
-  auto stmt = db.prepare(
-      fmt::format("SELECT icon_mapping.page_url AS page_url, favicons.url AS icon_url, favicon_bitmaps.last_updated AS "
-                  "last_updated, {} AS last_requested FROM icon_mapping JOIN favicon_bitmaps ON icon_mapping.icon_id = "
-                  "favicon_bitmaps.icon_id JOIN favicons ON icon_mapping.icon_id = favicons.id",
-                  last_requested));
-  if (!stmt) return std::move(stmt).error();
-  std::vector<ChromeFaviconRecord> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    ChromeFaviconRecord r;
-    r.url = stmt->text("page_url");
-    r.icon_url = stmt->text("icon_url");
-    r.timestamp = stmt->integer("last_updated");
-    if (r.timestamp == 0) r.timestamp = stmt->integer("last_requested");
-    out.push_back(std::move(r));
-  }
+  auto read = select_records<ChromeFaviconRecord>(db, kSelect, kFields,
+                                                  [](ChromeFaviconRecord& r, const sqlite::Statement& row) {
+                                                    if (r.timestamp == 0) r.timestamp = row.integer("last_requested");
+                                                    r.isodate = timeconv::chrome_to_iso(r.timestamp);
+                                                  });
+  if (!read) return read;
+  std::vector<ChromeFaviconRecord> out = std::move(*read);
   std::stable_sort(out.begin(), out.end(), [](const ChromeFaviconRecord& a, const ChromeFaviconRecord& b) {
     return a.timestamp < b.timestamp;
   });
@@ -121,6 +110,8 @@ const ModuleDescriptor& chrome_favicon_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = &parse_entry<&parse_chrome_favicons, sqlite::Database>},
   };
   return kDescriptor;
 }

@@ -14,6 +14,7 @@ struct ChromeFaviconRecord {
   std::string url;             // icon_mapping.page_url
   std::string icon_url;        // favicons.url
   std::int64_t timestamp = 0;  // favicon_bitmaps.last_updated, or last_requested when that is 0 (µs since 1601)
+  std::string isodate;         // timestamp as ISO text
 };
 
 // icon_mapping ⋈ favicon_bitmaps ⋈ favicons, sorted by timestamp. Older databases without

@@ -5,20 +5,36 @@
 
 #include <fmt/core.h>
 
+#include <array>
+
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& chrome_history_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
-Json redirect_json(const std::optional<std::int64_t>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
+constexpr std::array kFields{
+    field<&ChromeVisit::id>("id", "id"),
+    field<&ChromeVisit::url, Text::kOnWrite>("url", "url"),
+    field<&ChromeVisit::visit_id>("visit_id", "visit_id"),
+    field<&ChromeVisit::timestamp>("timestamp", "visit_time"),
+    field<&ChromeVisit::isodate>("isodate"),
+    field<&ChromeVisit::redirect_source>("redirect_source", "from_visit"),
+};
 
-std::string python_str(const std::optional<std::int64_t>& value) {
-  return value ? std::to_string(*value) : std::string("None");
-}
+const SqlSelect kSelect{
+    .tables = {"urls", "visits"},
+    .columns = {{"urls", "id", "id"},
+                {"urls", "url", "url"},
+                {"visits", "id", "visit_id"},
+                {"visits", "url", "visit_url"},
+                {"visits", "visit_time", "visit_time"},
+                {"visits", "from_visit", "from_visit"}},
+    .rest = "FROM urls JOIN visits ON visits.url = urls.id ORDER BY visits.visit_time",
+};
 
 class ChromeHistory final : public RecordModule<ChromeVisit> {
  public:
@@ -36,28 +52,11 @@ class ChromeHistory final : public RecordModule<ChromeVisit> {
     return visits;
   }
 
-  [[nodiscard]] Json to_json(const ChromeVisit& v) const override {
-    Json j = Json::object();
-    j["id"] = v.id;
-    j["url"] = json_text(v.url);
-    j["visit_id"] = v.visit_id;
-    j["timestamp"] = v.timestamp;
-    j["isodate"] = timeconv::chrome_to_iso(v.timestamp);
-    j["redirect_source"] = redirect_json(v.redirect_source);
-    return j;
-  }
+  [[nodiscard]] Json to_json(const ChromeVisit& v) const override { return fields_to_json<ChromeVisit>(kFields, v); }
 
   [[nodiscard]] std::optional<ChromeVisit> from_json(const Json& stored) const override {
     if (!stored.is_object() || !stored.contains("url")) return std::nullopt;
-    ChromeVisit v;
-    v.id = stored.value("id", std::int64_t{0});
-    v.url = stored.value("url", "");
-    v.visit_id = stored.value("visit_id", std::int64_t{0});
-    v.timestamp = stored.value("timestamp", std::int64_t{0});
-    if (const auto it = stored.find("redirect_source"); it != stored.end() && it->is_number_integer()) {
-      v.redirect_source = it->get<std::int64_t>();
-    }
-    return v;
+    return fields_from_json<ChromeVisit>(kFields, stored);
   }
 
   void check(ModuleContext& ctx, const ChromeVisit& v, const Json& json) const override {
@@ -67,9 +66,9 @@ class ChromeHistory final : public RecordModule<ChromeVisit> {
   }
 
   void timeline(ModuleContext& ctx, const ChromeVisit& v) const override {
-    ctx.timeline(timeconv::chrome_to_iso(v.timestamp), "visit",
+    ctx.timeline(v.isodate, "visit",
                  fmt::format("{} - {} (visit ID: {}, redirect source: {})", v.id, utf8_backslashreplace(v.url),
-                             v.visit_id, python_str(v.redirect_source)));
+                             v.visit_id, python_str(v.redirect_source ? Json(*v.redirect_source) : Json(nullptr))));
   }
 
  private:
@@ -82,32 +81,9 @@ class ChromeHistory final : public RecordModule<ChromeVisit> {
 }  // namespace
 
 Result<std::vector<ChromeVisit>> parse_chrome_history(const sqlite::Database& db) {
-  auto urls = table_columns(db, "urls");
-  if (!urls) return std::move(urls).error();
-  auto visits = table_columns(db, "visits");
-  if (!visits) return std::move(visits).error();
-  if (!urls->has_all({"id", "url"})) return unsupported_schema(db, "table urls has no column id or url");
-  if (!visits->has_all({"id", "url", "visit_time", "from_visit"})) {
-    return unsupported_schema(db, "table visits has no column id, url, visit_time or from_visit");
-  }
-  auto stmt = db.prepare(
-      "SELECT urls.id AS id, urls.url AS url, visits.id AS visit_id, visits.visit_time AS visit_time, "
-      "visits.from_visit AS from_visit FROM urls JOIN visits ON visits.url = urls.id ORDER BY visits.visit_time");
-  if (!stmt) return std::move(stmt).error();
-  std::vector<ChromeVisit> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    ChromeVisit v;
-    v.id = stmt->integer("id");
-    v.url = stmt->text("url");
-    v.visit_id = stmt->integer("visit_id");
-    v.timestamp = stmt->integer("visit_time");
-    v.redirect_source = stmt->optional_integer("from_visit");
-    out.push_back(std::move(v));
-  }
-  return out;
+  return select_records<ChromeVisit>(db, kSelect, kFields, [](ChromeVisit& v, const sqlite::Statement&) {
+    v.isodate = timeconv::chrome_to_iso(v.timestamp);
+  });
 }
 
 const ModuleDescriptor& chrome_history_descriptor() {
@@ -123,6 +99,8 @@ const ModuleDescriptor& chrome_history_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = &parse_entry<&parse_chrome_history, sqlite::Database>},
   };
   return kDescriptor;
 }

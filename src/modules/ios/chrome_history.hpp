@@ -16,6 +16,7 @@ struct ChromeVisit {
   std::string url;
   std::int64_t visit_id = 0;
   std::int64_t timestamp = 0;                   // visits.visit_time, Chrome µs since 1601
+  std::string isodate;                          // timestamp as ISO text
   std::optional<std::int64_t> redirect_source;  // visits.from_visit
 };
 

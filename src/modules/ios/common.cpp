@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <optional>
 
-#include "core/base64.hpp"
 #include "core/sqlite_recover.hpp"
 
 namespace lumiere::modules::ios {
@@ -107,10 +106,6 @@ Result<TableColumns> table_columns(const sqlite::Database& db, std::string_view 
   return TableColumns{std::move(*names)};
 }
 
-Error unsupported_schema(const sqlite::Database& db, std::string_view what) {
-  return Error{ErrorCode::kUnsupported, fmt::format("unsupported schema: {}", what), db.display_path()};
-}
-
 bool check_links(ModuleContext& ctx, std::span<const std::string> links, AlertLevel level,
                  const std::string& event_time, const Json& event, const std::string& provenance) {
   const auto* iocs = ctx.indicators();
@@ -130,39 +125,16 @@ void record_links(ModuleContext& ctx, std::span<const std::string> links, const 
   for (const auto& link : links) ctx.url(UrlRecord{link, std::nullopt, timestamp, std::string(source)});
 }
 
-std::string sql_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
+Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
+  return column_value(stmt, column, base64 ? Blob::kBase64 : Blob::kText);
 }
 
-Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
-  switch (stmt.type(column)) {
-    case SQLITE_INTEGER: return stmt.integer(column);
-    case SQLITE_FLOAT: return stmt.real(column);
-    case SQLITE_TEXT: return json_text(stmt.text(column));
-    case SQLITE_BLOB: {
-      const auto blob = stmt.blob(column);
-      if (base64) return base64_encode(std::span<const std::uint8_t>(blob));
-      return utf8_backslashreplace(std::span<const std::uint8_t>(blob));
-    }
-    default: return nullptr;
-  }
+void log_schema_notes(ModuleContext& ctx, const sqlite::Database& db) {
+  for (const auto& note : db.take_notes()) ctx.log().debug(ctx.logger_name(), db.display_path() + ": " + note);
 }
 
 Json column_json(const sqlite::Statement& stmt, std::string_view column) {
   return column_json(stmt, stmt.index(column), false);
-}
-
-std::string python_str(const Json& value) {
-  if (value.is_null()) return "None";
-  if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
 }
 
 }  // namespace lumiere::modules::ios

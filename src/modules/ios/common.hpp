@@ -15,6 +15,7 @@
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 #include "framework/module.hpp"
+#include "framework/sql_select.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
@@ -44,9 +45,6 @@ struct TableColumns {
   [[nodiscard]] bool has_all(std::initializer_list<std::string_view> columns) const;
 };
 Result<TableColumns> table_columns(const sqlite::Database& db, std::string_view table);
-
-// kUnsupported "unsupported schema: {what}" naming the database: no known schema variant fits.
-Error unsupported_schema(const sqlite::Database& db, std::string_view what);
 
 // MVT's check_url_batches for one record: the links in order, the first that matches a URL or domain
 // indicator raises one alert at `level` (shortened links are expanded only with --resolve-short-urls).
@@ -78,16 +76,13 @@ Result<std::vector<Record>> extract_each_plist(
 
 // --- Whole SQLite rows as MVT's JSON records ---
 
-// `"name"` quoted as an SQL identifier.
-std::string sql_identifier(std::string_view name);
-
 // One column value as MVT's JSON encoder writes it: integers, floats, text (invalid UTF-8 as \xNN), NULL as
 // null; BLOBs as base64 text when `base64` (MVT encodes those fields itself), else as backslashreplace text.
 Json column_json(const sqlite::Statement& stmt, int column, bool base64);
 Json column_json(const sqlite::Statement& stmt, std::string_view column);  // BLOBs as backslashreplace text
 
-// Python's str() of a JSON value as f-strings render record fields in timeline rows (None, True, 12, text).
-std::string python_str(const Json& value);
+// The schema notes a parse left on the database (optional columns read as null), at debug level.
+void log_schema_notes(ModuleContext& ctx, const sqlite::Database& db);
 
 // Salvage helper used by parse_artifact_database.
 Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Database& damaged);
@@ -98,12 +93,15 @@ Result<T> parse_artifact_database(ModuleContext& ctx, const sources::BackupFile&
   auto db = open_artifact_database(ctx, file);
   if (!db) return std::move(db).error();
   auto parsed = parse(*db);
+  log_schema_notes(ctx, *db);
   if (parsed || (parsed.error().code != ErrorCode::kCorrupt && parsed.error().code != ErrorCode::kLimitExceeded)) {
     return parsed;
   }
   auto salvaged = salvage_database(ctx, *db);
   if (!salvaged) return std::move(parsed).error();
-  return parse(*salvaged);
+  auto reparsed = parse(*salvaged);
+  log_schema_notes(ctx, *salvaged);
+  return reparsed;
 }
 
 template <class Record, class Parse>

@@ -12,10 +12,12 @@
 #include "core/base64.hpp"
 #include "core/plist_json.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& configuration_profiles_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kProfilesDomain = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles";
@@ -201,6 +203,13 @@ const ModuleDescriptor& configuration_profiles_descriptor() {
       .timestamp_fields = {"install_date"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.plist = [](const plist::Value& stub) -> Result<std::size_t> {
+        if (!stub.is<plist::Dict>()) return unexpected(ErrorCode::kParse, "configuration profile is not a dictionary");
+        (void)configuration_profile_json(stub);
+        (void)configuration_profile_install_date(stub);
+        return std::size_t{1};
+      }},
   };
   return kDescriptor;
 }

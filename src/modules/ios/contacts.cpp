@@ -4,11 +4,36 @@
 
 #include <fmt/core.h>
 
+#include <array>
+
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& contacts_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
+
+constexpr std::array kFields{
+    field<&ContactRecord::value>("value", "value"),
+    field<&ContactRecord::first>("first", "first"),
+    field<&ContactRecord::middle>("middle", "middle"),
+    field<&ContactRecord::last>("last", "last"),
+    field<&ContactRecord::organization>("organization", "organization"),
+};
+
+const SqlSelect kSelect{
+    .tables = {"ABPerson", "ABMultiValue"},
+    .columns = {{"ABPerson", "First", "first"},
+                {"ABPerson", "Middle", "middle"},
+                {"ABPerson", "Last", "last"},
+                {"ABPerson", "Organization", "organization"},
+                {"ABMultiValue", "record_id", "record_id"},
+                {"ABMultiValue", "value", "value"}},
+    .rest =
+        "FROM ABPerson, ABMultiValue WHERE ABPerson.ROWID = ABMultiValue.record_id AND ABMultiValue.value NOT NULL "
+        "ORDER BY ABPerson.ROWID ASC, ABMultiValue.ROWID ASC",
+};
 
 class Contacts final : public RecordModule<ContactRecord> {
  public:
@@ -23,53 +48,18 @@ class Contacts final : public RecordModule<ContactRecord> {
   }
 
   [[nodiscard]] Json to_json(const ContactRecord& r) const override {
-    Json j = Json::object();
-    j["value"] = r.value;
-    j["first"] = r.first;
-    j["middle"] = r.middle;
-    j["last"] = r.last;
-    j["organization"] = r.organization;
-    return j;
+    return fields_to_json<ContactRecord>(kFields, r);
   }
 
   [[nodiscard]] std::optional<ContactRecord> from_json(const Json& stored) const override {
-    if (!stored.is_object()) return std::nullopt;
-    return ContactRecord{};  // no indicator check: nothing to rebuild
+    return fields_from_json<ContactRecord>(kFields, stored);  // no indicator check: rebuilt for completeness
   }
 };
 
 }  // namespace
 
 Result<std::vector<ContactRecord>> parse_contacts(const sqlite::Database& db) {
-  auto person = table_columns(db, "ABPerson");
-  if (!person) return std::move(person).error();
-  auto multi = table_columns(db, "ABMultiValue");
-  if (!multi) return std::move(multi).error();
-  if (!person->exists()) return unsupported_schema(db, "no table ABPerson");
-  if (!multi->exists()) return unsupported_schema(db, "no table ABMultiValue");
-  for (const auto column : {"First", "Middle", "Last", "Organization"}) {
-    if (!person->has(column)) return unsupported_schema(db, fmt::format("table ABPerson has no column {}", column));
-  }
-  for (const auto column : {"record_id", "value"}) {
-    if (!multi->has(column)) return unsupported_schema(db, fmt::format("table ABMultiValue has no column {}", column));
-  }
-  auto stmt = db.prepare(
-      "SELECT multi.value AS value, person.First AS first, person.Middle AS middle, person.Last AS last, "
-      "person.Organization AS organization FROM ABPerson person, ABMultiValue multi "
-      "WHERE person.ROWID = multi.record_id AND multi.value NOT NULL ORDER BY person.ROWID ASC, multi.ROWID ASC");
-  if (!stmt) return std::move(stmt).error();
-  std::vector<ContactRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    records.push_back(ContactRecord{.value = column_json(*stmt, "value"),
-                                    .first = column_json(*stmt, "first"),
-                                    .middle = column_json(*stmt, "middle"),
-                                    .last = column_json(*stmt, "last"),
-                                    .organization = column_json(*stmt, "organization")});
-  }
-  return records;
+  return select_records<ContactRecord>(db, kSelect, kFields);
 }
 
 const ModuleDescriptor& contacts_descriptor() {
@@ -85,6 +75,8 @@ const ModuleDescriptor& contacts_descriptor() {
       .timestamp_fields = {},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kOther,
+      .parse = {.sqlite = &parse_entry<&parse_contacts, sqlite::Database>},
   };
   return kDescriptor;
 }

@@ -4,17 +4,20 @@
 #include <fmt/core.h>
 
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "modules/ios/netbase.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& datausage_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
-class Datausage final : public Module {
+class Datausage final : public RecordModule<NetbaseRecord> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return datausage_descriptor(); }
 
-  Result<void> run(ModuleContext& ctx) override {
+ protected:
+  [[nodiscard]] Result<std::vector<NetbaseRecord>> extract(ModuleContext& ctx) const override {
     auto files = find_artifacts(ctx);
     if (!files) return std::move(files).error();
     // One DataUsage.sqlite per backup: its single location.
@@ -22,27 +25,21 @@ class Datausage final : public Module {
     auto parsed = parse_artifact_database<std::vector<NetbaseRecord>>(ctx, file, parse_netbase);
     if (!parsed) return std::move(parsed).error();
     ctx.log().info(ctx.logger_name(), fmt::format("Found {} data usage entries", parsed->size()));
-    const std::string provenance = file.provenance();
-    std::vector<NetbaseRecord> records = std::move(*parsed);
-    netbase_check(ctx, records, provenance);
-    Json results = Json::array();
-    for (const auto& r : records) results.push_back(netbase_to_json(r));
-    for (const auto& r : records) netbase_timeline(ctx, r);
-    if (!results.empty()) ctx.output().results = std::move(results);
-    return {};
+    for (auto& r : *parsed) r.provenance = file.provenance();
+    return parsed;
   }
 
-  Result<void> recheck(ModuleContext& ctx, const Json& stored) override {
-    if (!stored.is_array()) return unexpected(ErrorCode::kParse, "stored results are not a JSON list");
-    std::vector<NetbaseRecord> records;
-    for (const Json& item : stored) {
-      auto record = netbase_from_json(item);
-      if (!record) return unexpected(ErrorCode::kParse, "a stored data usage entry is not a JSON object");
-      records.push_back(std::move(*record));
-    }
-    netbase_check(ctx, records, "");
-    return {};
+  [[nodiscard]] Json to_json(const NetbaseRecord& r) const override { return netbase_to_json(r); }
+  [[nodiscard]] std::optional<NetbaseRecord> from_json(const Json& stored) const override {
+    return netbase_from_json(stored);
   }
+  bool whole_set(ModuleContext& ctx, std::vector<NetbaseRecord>& records) const override {
+    return netbase_whole_set(ctx, records);
+  }
+  void check(ModuleContext& ctx, const NetbaseRecord& r, const Json& json) const override {
+    netbase_check(ctx, r, json);
+  }
+  void timeline(ModuleContext& ctx, const NetbaseRecord& r) const override { netbase_timeline(ctx, r); }
 };
 
 }  // namespace
@@ -60,6 +57,8 @@ const ModuleDescriptor& datausage_descriptor() {
       .timestamp_fields = {"first_isodate", "isodate", "live_isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.sqlite = &parse_entry<&parse_netbase, sqlite::Database>},
   };
   return kDescriptor;
 }

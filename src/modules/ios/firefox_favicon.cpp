@@ -5,16 +5,44 @@
 
 #include <fmt/core.h>
 
+#include <array>
+
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& firefox_favicon_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
-Json optional_json(const std::optional<std::int64_t>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
+constexpr std::array kFields{
+    field<&FirefoxFaviconRecord::id>("id", "id"),
+    field<&FirefoxFaviconRecord::url, Text::kOnWrite>("url", "url"),
+    field<&FirefoxFaviconRecord::width>("width", "width"),
+    field<&FirefoxFaviconRecord::height>("height", "height"),
+    field<&FirefoxFaviconRecord::type>("type", "type"),
+    field<&FirefoxFaviconRecord::isodate>("isodate"),
+    field<&FirefoxFaviconRecord::history_id>("history_id", "history_id"),
+    field<&FirefoxFaviconRecord::history_url, Text::kOnWrite>("history_url", "history_url"),
+};
+
+const SqlSelect kSelect{
+    .tables = {"favicons", "favicon_sites", "history"},
+    .columns = {{"favicons", "id", "id"},
+                {"favicons", "url", "url"},
+                {"favicons", "width", "width"},
+                {"favicons", "height", "height"},
+                {"favicons", "type", "type"},
+                {"favicons", "date", "date"},
+                {"favicon_sites", "siteID", "site_id"},
+                {"favicon_sites", "faviconID", "favicon_id"},
+                {"history", "id", "history_id"},
+                {"history", "url", "history_url"}},
+    .rest =
+        "FROM favicon_sites JOIN favicons ON favicon_sites.faviconID = favicons.id "
+        "JOIN history ON favicon_sites.siteID = history.id ORDER BY favicons.id, history.id",
+};
 
 class FirefoxFavicon final : public RecordModule<FirefoxFaviconRecord> {
  public:
@@ -33,26 +61,12 @@ class FirefoxFavicon final : public RecordModule<FirefoxFaviconRecord> {
   }
 
   [[nodiscard]] Json to_json(const FirefoxFaviconRecord& r) const override {
-    Json j = Json::object();
-    j["id"] = r.id;
-    j["url"] = json_text(r.url);
-    j["width"] = optional_json(r.width);
-    j["height"] = optional_json(r.height);
-    j["type"] = optional_json(r.type);
-    j["isodate"] = timeconv::unix_to_iso(r.date);
-    j["history_id"] = r.history_id;
-    j["history_url"] = json_text(r.history_url);
-    return j;
+    return fields_to_json<FirefoxFaviconRecord>(kFields, r);
   }
 
   [[nodiscard]] std::optional<FirefoxFaviconRecord> from_json(const Json& stored) const override {
     if (!stored.is_object() || !stored.contains("url")) return std::nullopt;
-    FirefoxFaviconRecord r;
-    r.id = stored.value("id", std::int64_t{0});
-    r.url = stored.value("url", "");
-    r.history_id = stored.value("history_id", std::int64_t{0});
-    r.history_url = stored.value("history_url", "");
-    return r;
+    return fields_from_json<FirefoxFaviconRecord>(kFields, stored);
   }
 
   void check(ModuleContext& ctx, const FirefoxFaviconRecord& r, const Json& json) const override {
@@ -68,7 +82,7 @@ class FirefoxFavicon final : public RecordModule<FirefoxFaviconRecord> {
   }
 
   void timeline(ModuleContext& ctx, const FirefoxFaviconRecord& r) const override {
-    ctx.timeline(timeconv::unix_to_iso(r.date), "firefox_history",
+    ctx.timeline(r.isodate, "firefox_history",
                  fmt::format("Firefox favicon {} when visiting {}", utf8_backslashreplace(r.url),
                              utf8_backslashreplace(r.history_url)));
   }
@@ -77,42 +91,11 @@ class FirefoxFavicon final : public RecordModule<FirefoxFaviconRecord> {
 }  // namespace
 
 Result<std::vector<FirefoxFaviconRecord>> parse_firefox_favicons(const sqlite::Database& db) {
-  auto favicons = table_columns(db, "favicons");
-  if (!favicons) return std::move(favicons).error();
-  auto sites = table_columns(db, "favicon_sites");
-  if (!sites) return std::move(sites).error();
-  auto history = table_columns(db, "history");
-  if (!history) return std::move(history).error();
-  if (!favicons->has_all({"id", "url", "width", "height", "type", "date"})) {
-    return unsupported_schema(db, "table favicons has no column id, url, width, height, type or date");
-  }
-  if (!sites->has_all({"siteID", "faviconID"})) {
-    return unsupported_schema(db, "table favicon_sites has no column siteID or faviconID");
-  }
-  if (!history->has_all({"id", "url"})) return unsupported_schema(db, "table history has no column id or url");
-  auto stmt = db.prepare(
-      "SELECT favicons.id AS id, favicons.url AS url, favicons.width AS width, favicons.height AS height, "
-      "favicons.type AS type, favicons.date AS date, history.id AS history_id, history.url AS history_url "
-      "FROM favicon_sites JOIN favicons ON favicon_sites.faviconID = favicons.id "
-      "JOIN history ON favicon_sites.siteID = history.id ORDER BY favicons.id, history.id");
-  if (!stmt) return std::move(stmt).error();
-  std::vector<FirefoxFaviconRecord> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    FirefoxFaviconRecord r;
-    r.id = stmt->integer("id");
-    r.url = stmt->text("url");
-    r.width = stmt->optional_integer("width");
-    r.height = stmt->optional_integer("height");
-    r.type = stmt->optional_integer("type");
-    r.date = stmt->real("date");
-    r.history_id = stmt->integer("history_id");
-    r.history_url = stmt->text("history_url");
-    out.push_back(std::move(r));
-  }
-  return out;
+  return select_records<FirefoxFaviconRecord>(db, kSelect, kFields,
+                                              [](FirefoxFaviconRecord& r, const sqlite::Statement& row) {
+                                                r.date = row.real("date");
+                                                r.isodate = timeconv::unix_to_iso(r.date);
+                                              });
 }
 
 const ModuleDescriptor& firefox_favicon_descriptor() {
@@ -128,6 +111,8 @@ const ModuleDescriptor& firefox_favicon_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = &parse_entry<&parse_firefox_favicons, sqlite::Database>},
   };
   return kDescriptor;
 }

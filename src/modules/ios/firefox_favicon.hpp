@@ -18,6 +18,7 @@ struct FirefoxFaviconRecord {
   std::optional<std::int64_t> height;
   std::optional<std::int64_t> type;
   double date = 0;  // favicons.date: Unix seconds
+  std::string isodate;
   std::int64_t history_id = 0;
   std::string history_url;
 };

@@ -5,24 +5,40 @@
 
 #include <fmt/core.h>
 
+#include <array>
+
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& firefox_history_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr double kMicrosPerSecond = 1e6;
 
-Json optional_json(const std::optional<std::int64_t>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
+constexpr std::array kFields{
+    field<&FirefoxVisit::id>("id", "id"),
+    field<&FirefoxVisit::isodate>("isodate"),
+    field<&FirefoxVisit::url, Text::kOnWrite>("url", "url"),
+    field<&FirefoxVisit::title, Text::kOnWrite>("title", "title"),
+    field<&FirefoxVisit::is_local>("i1000000s_local", "is_local"),  // sic: MVT's key for visits.is_local
+    field<&FirefoxVisit::type>("type", "type"),
+};
 
-std::optional<std::int64_t> optional_field(const Json& stored, const char* key) {
-  const auto it = stored.find(key);
-  if (it == stored.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
+const SqlSelect kSelect{
+    .tables = {"history", "visits"},
+    .columns = {{"history", "id", "history_id"},
+                {"history", "url", "url"},
+                {"history", "title", "title"},
+                {"visits", "id", "id"},
+                {"visits", "siteID", "site_id"},
+                {"visits", "date", "date"},
+                {"visits", "type", "type"},
+                {"visits", "is_local", "is_local"}},
+    .rest = "FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id",
+};
 
 class FirefoxHistory final : public RecordModule<FirefoxVisit> {
  public:
@@ -39,26 +55,12 @@ class FirefoxHistory final : public RecordModule<FirefoxVisit> {
     return visits;
   }
 
-  [[nodiscard]] Json to_json(const FirefoxVisit& v) const override {
-    Json j = Json::object();
-    j["id"] = v.id;
-    j["isodate"] = timeconv::unix_to_iso(v.date / kMicrosPerSecond);
-    j["url"] = json_text(v.url);
-    j["title"] = json_text(v.title);
-    j["i1000000s_local"] = optional_json(v.is_local);  // sic: MVT's key for visits.is_local
-    j["type"] = optional_json(v.type);
-    return j;
-  }
+  [[nodiscard]] Json to_json(const FirefoxVisit& v) const override { return fields_to_json<FirefoxVisit>(kFields, v); }
 
   [[nodiscard]] std::optional<FirefoxVisit> from_json(const Json& stored) const override {
     if (!stored.is_object() || !stored.contains("url")) return std::nullopt;
-    FirefoxVisit v;
-    v.id = stored.value("id", std::int64_t{0});
-    v.url = stored.value("url", "");
-    v.title = stored.value("title", "");
-    v.is_local = optional_field(stored, "i1000000s_local");
-    v.type = optional_field(stored, "type");
-    if (auto micros = timeconv::parse_iso(stored.value("isodate", ""))) v.date = static_cast<double>(*micros);
+    auto v = fields_from_json<FirefoxVisit>(kFields, stored);
+    if (auto micros = timeconv::parse_iso(v->isodate)) v->date = static_cast<double>(*micros);
     return v;
   }
 
@@ -73,7 +75,7 @@ class FirefoxHistory final : public RecordModule<FirefoxVisit> {
   }
 
   void timeline(ModuleContext& ctx, const FirefoxVisit& v) const override {
-    ctx.timeline(timeconv::unix_to_iso(v.date / kMicrosPerSecond), "firefox_history",
+    ctx.timeline(v.isodate, "firefox_history",
                  fmt::format("Firefox visit with ID {} to URL: {}", v.id, utf8_backslashreplace(v.url)));
   }
 };
@@ -81,34 +83,10 @@ class FirefoxHistory final : public RecordModule<FirefoxVisit> {
 }  // namespace
 
 Result<std::vector<FirefoxVisit>> parse_firefox_history(const sqlite::Database& db) {
-  auto history = table_columns(db, "history");
-  if (!history) return std::move(history).error();
-  auto visits = table_columns(db, "visits");
-  if (!visits) return std::move(visits).error();
-  if (!history->has_all({"id", "url", "title"}))
-    return unsupported_schema(db, "table history has no column id, url or title");
-  if (!visits->has_all({"id", "siteID", "date", "type", "is_local"})) {
-    return unsupported_schema(db, "table visits has no column id, siteID, date, type or is_local");
-  }
-  auto stmt = db.prepare(
-      "SELECT visits.id AS id, visits.date AS date, history.url AS url, history.title AS title, visits.is_local AS "
-      "is_local, visits.type AS type FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id");
-  if (!stmt) return std::move(stmt).error();
-  std::vector<FirefoxVisit> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    FirefoxVisit v;
-    v.id = stmt->integer("id");
-    v.date = stmt->real("date");
-    v.url = stmt->text("url");
-    v.title = stmt->text("title");
-    v.is_local = stmt->optional_integer("is_local");
-    v.type = stmt->optional_integer("type");
-    out.push_back(std::move(v));
-  }
-  return out;
+  return select_records<FirefoxVisit>(db, kSelect, kFields, [](FirefoxVisit& v, const sqlite::Statement& row) {
+    v.date = row.real("date");
+    v.isodate = timeconv::unix_to_iso(v.date / kMicrosPerSecond);
+  });
 }
 
 const ModuleDescriptor& firefox_history_descriptor() {
@@ -124,6 +102,8 @@ const ModuleDescriptor& firefox_history_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = &parse_entry<&parse_firefox_history, sqlite::Database>},
   };
   return kDescriptor;
 }

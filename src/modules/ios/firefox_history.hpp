@@ -14,6 +14,7 @@ namespace lumiere::modules::ios {
 struct FirefoxVisit {
   std::int64_t id = 0;  // visits.id
   double date = 0;      // visits.date: µs since the Unix epoch
+  std::string isodate;  // date as ISO text
   std::string url;
   std::string title;
   std::optional<std::int64_t> is_local;

@@ -7,10 +7,12 @@
 
 #include "core/plist_json.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& global_preferences_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kLockdownMode = "LDMGlobalEnabled";
@@ -114,6 +116,8 @@ const ModuleDescriptor& global_preferences_descriptor() {
       .timestamp_fields = {},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.plist = &parse_entry<&parse_global_preferences, plist::Value>},
   };
   return kDescriptor;
 }

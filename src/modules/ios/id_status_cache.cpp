@@ -11,10 +11,12 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& id_status_cache_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kMailto = "mailto:";
@@ -98,10 +100,8 @@ class IdStatusCache final : public RecordModule<IdStatusRecord> {
   }
 
   void timeline(ModuleContext& ctx, const IdStatusRecord& r) const override {
-    const std::string status = r.idstatus.is_null()     ? "None"
-                               : r.idstatus.is_string() ? r.idstatus.get<std::string>()
-                                                        : r.idstatus.dump();
-    ctx.timeline(r.isodate, "lookup", fmt::format("Lookup of {} within {} (Status {})", r.user, r.package, status));
+    ctx.timeline(r.isodate, "lookup",
+                 fmt::format("Lookup of {} within {} (Status {})", r.user, r.package, python_str(r.idstatus)));
   }
 };
 
@@ -150,6 +150,8 @@ const ModuleDescriptor& id_status_cache_descriptor() {
       .timestamp_fields = {"isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.plist = &parse_entry<&parse_id_status_cache, plist::Value>},
   };
   return kDescriptor;
 }

@@ -11,9 +11,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& interaction_c_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kWhatsappBundle = "net.whatsapp.WhatsApp";
@@ -158,15 +160,12 @@ Result<std::vector<InteractionRecord>> parse_interactions(const sqlite::Database
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<InteractionRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     Json j = Json::object();
     for (std::size_t k = 0; k < kColumns.size(); ++k) {
       const auto& c = kColumns[k];
       const int column = static_cast<int>(k);
-      Json value = column_json(*stmt, column, false);
+      Json value = column_json(row, column, false);
       if (c.kind == Kind::kMacTime) {
         if (value.is_number_integer()) value = timeconv::mac_to_iso(value.get<std::int64_t>());
         if (value.is_number_float()) value = timeconv::mac_to_iso(value.get<double>());
@@ -177,9 +176,10 @@ Result<std::vector<InteractionRecord>> parse_interactions(const sqlite::Database
       }
       j[std::string(c.key)] = std::move(value);
     }
-    j["table_id"] = column_json(*stmt, static_cast<int>(kColumns.size()), false);
+    j["table_id"] = column_json(row, static_cast<int>(kColumns.size()), false);
     records.push_back(InteractionRecord{std::move(j)});
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -338,6 +338,8 @@ const ModuleDescriptor& interaction_c_descriptor() {
                            "last_outgoing_recipient_date"},
       .dependencies = {"whatsapp_contacts"},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.sqlite = &parse_entry<&parse_interactions, sqlite::Database>},
   };
   return kDescriptor;
 }

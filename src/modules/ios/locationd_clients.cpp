@@ -12,10 +12,12 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& locationd_clients_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 9> kTimestampKeys{"ConsumptionPeriodBegin",
@@ -150,6 +152,8 @@ const ModuleDescriptor& locationd_clients_descriptor() {
                            "NonPersistentSignificantTimeStopped", "FenceTimeStopped", "BeaconRegionTimeStopped"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.plist = &parse_entry<&parse_locationd_clients, plist::Value>},
   };
   return kDescriptor;
 }

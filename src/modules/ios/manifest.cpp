@@ -10,11 +10,14 @@
 
 #include "core/nskeyed.hpp"
 #include "core/time.hpp"
+#include "framework/module.hpp"
 #include "indicators/url.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& manifest_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 5> kRequiredColumns{"fileID", "domain", "relativePath", "flags", "file"};
@@ -185,18 +188,16 @@ Result<std::vector<ManifestRecord>> parse_manifest(const sqlite::Database& manif
   auto stmt = manifest.prepare("SELECT fileID, domain, relativePath, flags, file FROM Files");
   if (!stmt) return std::move(stmt).error();
   std::vector<ManifestRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     ManifestRecord r;
-    r.file_id = stmt->text("fileID");
-    r.domain = stmt->text("domain");
-    r.relative_path = stmt->text("relativePath");
-    r.flags = stmt->integer("flags");
-    r.metadata = decode_metadata(stmt->blob("file"), manifest.display_path(), r.metadata_problem);
+    r.file_id = row.text("fileID");
+    r.domain = row.text("domain");
+    r.relative_path = row.text("relativePath");
+    r.flags = row.integer("flags");
+    r.metadata = decode_metadata(row.blob("file"), manifest.display_path(), r.metadata_problem);
     records.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -213,6 +214,8 @@ const ModuleDescriptor& manifest_descriptor() {
       .timestamp_fields = {"created", "modified", "status_changed"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.sqlite = &parse_entry<&parse_manifest, sqlite::Database>},
   };
   return kDescriptor;
 }

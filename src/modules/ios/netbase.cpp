@@ -6,10 +6,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
 #include "core/time.hpp"
+#include "framework/fields.hpp"
 #include "modules/ios/common.hpp"
 
 namespace lumiere::modules::ios {
@@ -21,17 +23,6 @@ std::string mac_json_to_iso(const Json& value) {
   return "";
 }
 
-// Python's str() of a value inside an f-string: text as is, numbers and None as repr.
-std::string py_str(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  return python_repr(value);
-}
-
-template <class T>
-Json optional_json(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-
 std::string timestamp_text(const Json& value) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
@@ -40,73 +31,86 @@ bool is_placeholder(const NetbaseRecord& r) {
   return r.proc_name && (r.proc_name->starts_with("MANIPULATED [") || r.proc_name->starts_with("MISSING ["));
 }
 
-std::optional<std::int64_t> optional_int(const sqlite::Statement& stmt, std::string_view name) {
-  return stmt.optional_integer(name);
-}
+// MVT's record keys, in its order; the derived dates are filled by parse_netbase.
+constexpr std::array kFields{
+    field<&NetbaseRecord::first_isodate>("first_isodate"),
+    field<&NetbaseRecord::isodate>("isodate"),
+    field<&NetbaseRecord::proc_name, Text::kOnRead>("proc_name", "proc_name"),
+    field<&NetbaseRecord::bundle_id, Text::kOnRead>("bundle_id", "bundle_id"),
+    field<&NetbaseRecord::proc_id>("proc_id", "proc_id"),
+    field<&NetbaseRecord::wifi_in>("wifi_in", "wifi_in"),
+    field<&NetbaseRecord::wifi_out>("wifi_out", "wifi_out"),
+    field<&NetbaseRecord::wwan_in>("wwan_in", "wwan_in"),
+    field<&NetbaseRecord::wwan_out>("wwan_out", "wwan_out"),
+    field<&NetbaseRecord::live_id>("live_id", "live_id"),
+    field<&NetbaseRecord::live_proc_id>("live_proc_id", "live_proc_id"),
+    field<&NetbaseRecord::live_isodate>("live_isodate"),
+};
 
-std::optional<std::string> optional_string(const sqlite::Statement& stmt, std::string_view name) {
-  auto text = stmt.optional_text(name);
-  if (!text) return std::nullopt;
-  return utf8_backslashreplace(*text);
-}
+// An alert of the whole-set pass, raised once the records have their final order.
+struct PendingAlert {
+  std::size_t record;  // index before the final re-sort
+  AlertLevel level;
+  std::string message;
+  std::string when;
+};
 
-void manipulated_check(ModuleContext& ctx, std::vector<NetbaseRecord>& records, const std::string& provenance) {
-  std::vector<NetbaseRecord*> dangling;
-  for (auto& r : records) {
-    if (!r.proc_id && r.live_proc_id && !is_placeholder(r)) dangling.push_back(&r);
+// Live usage whose process row is gone: renamed MANIPULATED, with MVT's two alerts.
+void manipulated_check(std::vector<NetbaseRecord>& records, std::vector<PendingAlert>& pending) {
+  std::vector<std::size_t> dangling;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (!r.proc_id && r.live_proc_id && !is_placeholder(r)) dangling.push_back(i);
   }
-  std::stable_sort(dangling.begin(), dangling.end(), [](const NetbaseRecord* a, const NetbaseRecord* b) {
-    return timestamp_text(a->live_isodate) < timestamp_text(b->live_isodate);
+  std::stable_sort(dangling.begin(), dangling.end(), [&](std::size_t a, std::size_t b) {
+    return timestamp_text(records[a].live_isodate) < timestamp_text(records[b].live_isodate);
   });
   std::set<std::int64_t> seen;
-  for (NetbaseRecord* r : dangling) {
-    r->proc_name = std::string(kNetbaseManipulatedName);
-    r->first_isodate = r->live_isodate;
-    r->isodate = r->live_isodate;
-    const Json event = netbase_to_json(*r);
-    const std::string when = timestamp_text(r->live_isodate);
-    if (seen.insert(*r->live_proc_id).second) {
-      ctx.alert(AlertLevel::kHigh,
-                fmt::format("Found manipulated process entry {}. Entry on {}", *r->live_proc_id, when), when, event,
-                provenance);
+  for (const std::size_t i : dangling) {
+    NetbaseRecord& r = records[i];
+    r.proc_name = std::string(kNetbaseManipulatedName);
+    r.first_isodate = r.live_isodate;
+    r.isodate = r.live_isodate;
+    const std::string when = timestamp_text(r.live_isodate);
+    if (seen.insert(*r.live_proc_id).second) {
+      pending.push_back({i, AlertLevel::kHigh,
+                         fmt::format("Found manipulated process entry {}. Entry on {}", *r.live_proc_id, when), when});
     }
-    ctx.alert(AlertLevel::kHigh, fmt::format("Found manipulated process entry {}/", *r->live_proc_id), when, event,
-              provenance);
+    pending.push_back(
+        {i, AlertLevel::kHigh, fmt::format("Found manipulated process entry {}/", *r.live_proc_id), when});
   }
 }
 
-void missing_check(ModuleContext& ctx, std::vector<NetbaseRecord>& records, const std::string& provenance) {
+// Gaps in ZPROCESS.Z_PK: a MISSING placeholder each, appended (the caller re-sorts).
+void missing_check(std::vector<NetbaseRecord>& records, std::vector<PendingAlert>& pending) {
   // The first record of each ZPROCESS row, by Z_PK.
-  std::map<std::int64_t, const NetbaseRecord*> by_id;
-  for (const auto& r : records) {
-    if (r.proc_id) by_id.emplace(*r.proc_id, &r);
+  std::map<std::int64_t, std::size_t> by_id;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (records[i].proc_id) by_id.emplace(*records[i].proc_id, i);
   }
   if (by_id.size() < 2) return;
-  std::vector<NetbaseRecord> placeholders;
-  const NetbaseRecord* previous = by_id.begin()->second;
+  const std::size_t existing = records.size();
+  std::size_t previous = by_id.begin()->second;
   for (std::int64_t id = by_id.begin()->first; id < by_id.rbegin()->first; ++id) {
     if (auto it = by_id.find(id); it != by_id.end()) {
       previous = it->second;
       continue;
     }
+    const NetbaseRecord& before = records[previous];
     NetbaseRecord placeholder;
-    const std::string previous_name = previous->proc_name.value_or("None");
+    const std::string previous_name = before.proc_name.value_or("None");
     placeholder.proc_name = fmt::format("MISSING [follows {}]", previous_name);
     placeholder.proc_id = id;
-    placeholder.first_isodate = previous->first_isodate;
-    placeholder.isodate = previous->first_isodate;
-    placeholder.live_isodate = previous->first_isodate;
-    ctx.alert(AlertLevel::kLow,
-              fmt::format("Missing process {}. Previous process at \"{}\" ({})", id, py_str(previous->first_isodate),
-                          previous_name),
-              timestamp_text(previous->first_isodate), netbase_to_json(placeholder), provenance);
-    placeholders.push_back(std::move(placeholder));
+    placeholder.first_isodate = before.first_isodate;
+    placeholder.isodate = before.first_isodate;
+    placeholder.live_isodate = before.first_isodate;
+    placeholder.provenance = before.provenance;
+    pending.push_back({existing + (records.size() - existing), AlertLevel::kLow,
+                       fmt::format("Missing process {}. Previous process at \"{}\" ({})", id,
+                                   python_str(before.first_isodate), previous_name),
+                       timestamp_text(before.first_isodate)});
+    records.push_back(std::move(placeholder));
   }
-  if (placeholders.empty()) return;
-  for (auto& p : placeholders) records.push_back(std::move(p));
-  std::stable_sort(records.begin(), records.end(), [](const NetbaseRecord& a, const NetbaseRecord& b) {
-    return timestamp_text(a.first_isodate) < timestamp_text(b.first_isodate);
-  });
 }
 
 }  // namespace
@@ -125,6 +129,7 @@ Result<std::vector<NetbaseRecord>> parse_netbase(const sqlite::Database& db) {
     if (!live->has(column)) return unsupported_schema(db, fmt::format("table ZLIVEUSAGE has no column {}", column));
   }
   const bool has_wifi = live->has_all({"ZWIFIIN", "ZWIFIOUT"});
+  if (!has_wifi) db.note("table ZLIVEUSAGE has no column ZWIFIIN/ZWIFIOUT (newer iOS): read as null");
   const std::string wifi =
       has_wifi ? "ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out" : "NULL AS wifi_in, NULL AS wifi_out";
   // The second part lists processes no live-usage row points to. ZHASPROCESS IS NOT NULL keeps a NULL
@@ -143,97 +148,76 @@ Result<std::vector<NetbaseRecord>> parse_netbase(const sqlite::Database& db) {
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<NetbaseRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     NetbaseRecord r;
-    r.first_isodate = column_json(*stmt, "first_ts");
-    r.isodate = column_json(*stmt, "ts");
+    fields_from_row<NetbaseRecord>(kFields, r, row);
+    r.first_isodate = column_json(row, "first_ts");
+    r.isodate = column_json(row, "ts");
     if (!r.first_isodate.is_null() && !r.isodate.is_null()) {
       r.first_isodate = mac_json_to_iso(r.first_isodate);
       r.isodate = mac_json_to_iso(r.isodate);
     }
-    r.proc_name = optional_string(*stmt, "proc_name");
-    r.bundle_id = optional_string(*stmt, "bundle_id");
-    r.proc_id = optional_int(*stmt, "proc_id");
-    r.wifi_in = column_json(*stmt, "wifi_in");
-    r.wifi_out = column_json(*stmt, "wifi_out");
-    r.wwan_in = column_json(*stmt, "wwan_in");
-    r.wwan_out = column_json(*stmt, "wwan_out");
-    r.live_id = optional_int(*stmt, "live_id");
-    r.live_proc_id = optional_int(*stmt, "live_proc_id");
-    const Json live_ts = column_json(*stmt, "live_ts");
+    const Json live_ts = column_json(row, "live_ts");
     r.live_isodate = live_ts.is_null() ? r.first_isodate : Json(mac_json_to_iso(live_ts));
     records.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
 Json netbase_to_json(const NetbaseRecord& r) {
-  Json j = Json::object();
-  j["first_isodate"] = r.first_isodate;
-  j["isodate"] = r.isodate;
-  j["proc_name"] = optional_json(r.proc_name);
-  j["bundle_id"] = optional_json(r.bundle_id);
-  j["proc_id"] = optional_json(r.proc_id);
-  j["wifi_in"] = r.wifi_in;
-  j["wifi_out"] = r.wifi_out;
-  j["wwan_in"] = r.wwan_in;
-  j["wwan_out"] = r.wwan_out;
-  j["live_id"] = optional_json(r.live_id);
-  j["live_proc_id"] = optional_json(r.live_proc_id);
-  j["live_isodate"] = r.live_isodate;
-  return j;
+  return fields_to_json<NetbaseRecord>(kFields, r);
 }
 
 std::optional<NetbaseRecord> netbase_from_json(const Json& stored) {
-  if (!stored.is_object()) return std::nullopt;
-  auto text = [&](const char* key) -> std::optional<std::string> {
-    auto it = stored.find(key);
-    if (it == stored.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-  };
-  auto integer = [&](const char* key) -> std::optional<std::int64_t> {
-    auto it = stored.find(key);
-    if (it == stored.end() || !it->is_number_integer()) return std::nullopt;
-    return it->get<std::int64_t>();
-  };
-  auto raw = [&](const char* key) -> Json { return stored.contains(key) ? stored.at(key) : Json(nullptr); };
-  NetbaseRecord r;
-  r.first_isodate = raw("first_isodate");
-  r.isodate = raw("isodate");
-  r.proc_name = text("proc_name");
-  r.bundle_id = text("bundle_id");
-  r.proc_id = integer("proc_id");
-  r.wifi_in = raw("wifi_in");
-  r.wifi_out = raw("wifi_out");
-  r.wwan_in = raw("wwan_in");
-  r.wwan_out = raw("wwan_out");
-  r.live_id = integer("live_id");
-  r.live_proc_id = integer("live_proc_id");
-  r.live_isodate = raw("live_isodate");
-  return r;
+  return fields_from_json<NetbaseRecord>(kFields, stored);
 }
 
-void netbase_check(ModuleContext& ctx, std::vector<NetbaseRecord>& records, const std::string& provenance) {
-  if (records.empty()) return;
-  manipulated_check(ctx, records, provenance);
-  missing_check(ctx, records, provenance);
-  const auto* iocs = ctx.indicators();
-  if (iocs == nullptr) return;
-  for (const auto& r : records) {
-    if (!r.proc_id || !r.proc_name || is_placeholder(r)) continue;
-    if (auto match = iocs->match_process(*r.proc_name)) {
-      ctx.alert(AlertLevel::kCritical, *match, timestamp_text(r.first_isodate), netbase_to_json(r), provenance);
+bool netbase_whole_set(ModuleContext& ctx, std::vector<NetbaseRecord>& records) {
+  if (records.empty()) return false;
+  std::vector<PendingAlert> pending;
+  const std::size_t parsed = records.size();
+  manipulated_check(records, pending);
+  missing_check(records, pending);
+  // Final order: by first_isodate, stable, once placeholders were added (MVT re-sorts then).
+  std::vector<std::size_t> final_index(records.size());
+  for (std::size_t i = 0; i < final_index.size(); ++i) final_index[i] = i;
+  if (records.size() != parsed) {
+    std::vector<std::size_t> order = final_index;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return timestamp_text(records[a].first_isodate) < timestamp_text(records[b].first_isodate);
+    });
+    std::vector<NetbaseRecord> sorted;
+    sorted.reserve(records.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      final_index[order[k]] = k;
+      sorted.push_back(std::move(records[order[k]]));
     }
+    records = std::move(sorted);
+  }
+  for (auto& alert : pending) {
+    const std::size_t index = final_index[alert.record];
+    ctx.set_record_index(index);
+    ctx.alert(alert.level, std::move(alert.message), alert.when, netbase_to_json(records[index]),
+              records[index].provenance);
+  }
+  ctx.set_record_index(std::nullopt);
+  return !pending.empty();
+}
+
+void netbase_check(ModuleContext& ctx, const NetbaseRecord& r, const Json& json) {
+  const auto* iocs = ctx.indicators();
+  if (iocs == nullptr || !r.proc_id || !r.proc_name || is_placeholder(r)) return;
+  if (auto match = iocs->match_process(*r.proc_name)) {
+    ctx.alert(AlertLevel::kCritical, *match, timestamp_text(r.first_isodate), json, r.provenance);
   }
 }
 
 void netbase_timeline(ModuleContext& ctx, const NetbaseRecord& r) {
-  const std::string data = fmt::format("{} (Bundle ID: {}, ID: {}) WWAN IN: {}, WWAN OUT: {}",
-                                       r.proc_name.value_or("None"), r.bundle_id.value_or("None"),
-                                       py_str(optional_json(r.proc_id)), py_str(r.wwan_in), py_str(r.wwan_out));
+  const std::string data =
+      fmt::format("{} (Bundle ID: {}, ID: {}) WWAN IN: {}, WWAN OUT: {}", r.proc_name.value_or("None"),
+                  r.bundle_id.value_or("None"), python_str(r.proc_id ? Json(*r.proc_id) : Json(nullptr)),
+                  python_str(r.wwan_in), python_str(r.wwan_out));
   ctx.timeline(timestamp_text(r.live_isodate), "live_usage", data);
   if (r.live_proc_id && !is_placeholder(r)) {
     ctx.timeline(timestamp_text(r.first_isodate), "first_usage", data);

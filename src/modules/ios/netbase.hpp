@@ -28,6 +28,7 @@ struct NetbaseRecord {
   std::optional<std::int64_t> live_id;       // ZLIVEUSAGE.Z_PK
   std::optional<std::int64_t> live_proc_id;  // ZLIVEUSAGE.ZHASPROCESS
   Json live_isodate;                         // ZLIVEUSAGE.ZTIMESTAMP, else first_isodate
+  std::string provenance;                    // not in the JSON: alerts name the file
 };
 
 inline constexpr std::string_view kNetbaseManipulatedName = "MANIPULATED [process record deleted]";
@@ -39,10 +40,14 @@ Result<std::vector<NetbaseRecord>> parse_netbase(const sqlite::Database& db);
 Json netbase_to_json(const NetbaseRecord& record);
 std::optional<NetbaseRecord> netbase_from_json(const Json& stored);
 
-// MVT's check_indicators for NetBase: the always-on heuristics (live usage of a deleted process is renamed
-// MANIPULATED; gaps in ZPROCESS.Z_PK get a MISSING placeholder), then, with indicators, the process names.
-// Changes `records` as MVT changes its results (renames, placeholders, re-sort).
-void netbase_check(ModuleContext& ctx, std::vector<NetbaseRecord>& records, const std::string& provenance);
+// MVT's check_indicators for NetBase, first part: the always-on heuristics over the whole set (live usage of
+// a deleted process is renamed MANIPULATED; gaps in ZPROCESS.Z_PK get a MISSING placeholder), changing
+// `records` as MVT changes its results (renames, placeholders, re-sort); its alerts name their final record.
+// True when it changed anything.
+bool netbase_whole_set(ModuleContext& ctx, std::vector<NetbaseRecord>& records);
+
+// Second part, per record: with indicators, the process name.
+void netbase_check(ModuleContext& ctx, const NetbaseRecord& record, const Json& json);
 
 // live_usage, first_usage and current_usage rows of one record.
 void netbase_timeline(ModuleContext& ctx, const NetbaseRecord& record);

@@ -10,10 +10,12 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& os_analytics_ad_daily_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 // Positions in each netUsageBaseline list: [date, WiFi in, WiFi out, WWAN in, WWAN out].
@@ -29,18 +31,6 @@ std::string baseline_time(const plist::Value& value) {
   if (const auto* real = value.get_if<double>()) return timeconv::mac_to_iso(*real);
   if (const auto* integer = value.get_if<std::int64_t>()) return timeconv::mac_to_iso(*integer);
   return "";
-}
-
-// Python's str() of a number as MVT's f-string prints it (1.0 stays "1.0").
-std::string python_str(const Json& value) {
-  if (value.is_null()) return "None";
-  if (value.is_number_float()) {
-    const double d = value.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e16) return fmt::format("{:.1f}", d);
-    return fmt::format("{}", d);
-  }
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
 }
 
 class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
@@ -131,6 +121,8 @@ const ModuleDescriptor& os_analytics_ad_daily_descriptor() {
       .timestamp_fields = {"ts"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kExecution,
+      .parse = {.plist = &parse_entry<&parse_os_analytics_ad_daily, plist::Value>},
   };
   return kDescriptor;
 }

@@ -11,10 +11,12 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 #include "sources/ios_backup.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& profile_events_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 std::string lowercase(std::string_view text) {
@@ -170,6 +172,8 @@ const ModuleDescriptor& profile_events_descriptor() {
       .timestamp_fields = {"timestamp"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.plist = &parse_entry<&parse_profile_events, plist::Value>},
   };
   return kDescriptor;
 }

@@ -8,9 +8,11 @@
 #include "core/plist.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& safari_browser_state_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::size_t kSessionHeaderBytes = 4;
@@ -143,17 +145,14 @@ Result<std::vector<SafariTab>> parse_browser_state(const sqlite::Database& db, s
                       "ORDER BY last_viewed_time");
   if (!stmt) return std::move(stmt).error();
   std::vector<SafariTab> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     SafariTab t;
-    t.tab_title = stmt->text("title");
-    t.tab_url = stmt->text("url");
-    t.tab_visible_url = stmt->text("user_visible_url");
-    t.last_viewed_time = stmt->real("last_viewed_time");
-    if (!stmt->is_null("session_data")) {
-      const auto blob = stmt->blob("session_data");
+    t.tab_title = row.text("title");
+    t.tab_url = row.text("url");
+    t.tab_visible_url = row.text("user_visible_url");
+    t.last_viewed_time = row.real("last_viewed_time");
+    if (!row.is_null("session_data")) {
+      const auto blob = row.blob("session_data");
       auto entries = parse_session_data(blob);
       if (entries) {
         t.session_data = std::move(*entries);
@@ -165,7 +164,8 @@ Result<std::vector<SafariTab>> parse_browser_state(const sqlite::Database& db, s
       }
     }
     out.push_back(std::move(t));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return out;
 }
 
@@ -183,6 +183,13 @@ const ModuleDescriptor& safari_browser_state_descriptor() {
       .timestamp_fields = {"last_viewed_timestamp"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = [](const sqlite::Database& db) -> Result<std::size_t> {
+        std::vector<std::string> bad_sessions;
+        auto tabs = parse_browser_state(db, &bad_sessions);
+        if (!tabs) return std::move(tabs).error();
+        return tabs->size();
+      }},
   };
   return kDescriptor;
 }

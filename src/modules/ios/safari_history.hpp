@@ -16,6 +16,7 @@ struct SafariVisit {
   std::string url;
   std::int64_t visit_id = 0;
   double timestamp = 0;  // history_visits.visit_time, Mac absolute time
+  std::string isodate;   // timestamp as ISO text
   std::optional<std::int64_t> redirect_source;
   std::optional<std::int64_t> redirect_destination;
   std::string safari_history_db;  // the file inside the backup ("1a/1a0e…"), as MVT's relpath

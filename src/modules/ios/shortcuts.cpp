@@ -11,9 +11,11 @@
 #include "core/time.hpp"
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& shortcuts_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 std::string mac_column_iso(const sqlite::Statement& stmt, std::string_view name) {
@@ -146,18 +148,15 @@ Result<std::vector<ShortcutRecord>> parse_shortcuts(const sqlite::Database& db) 
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<ShortcutRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     ShortcutRecord r;
-    r.shortcut_id = stmt->integer("shortcut_id");
-    r.shortcut_name = stmt->optional_text("shortcut_name");
-    r.isodate = mac_column_iso(*stmt, "created_date");
-    r.modified_date = mac_column_iso(*stmt, "modified_date");
-    r.description = stmt->optional_text("description");
-    if (!stmt->is_null("action_data")) {
-      auto urls = shortcut_action_urls(stmt->blob("action_data"), r.parsed_actions);
+    r.shortcut_id = row.integer("shortcut_id");
+    r.shortcut_name = row.optional_text("shortcut_name");
+    r.isodate = mac_column_iso(row, "created_date");
+    r.modified_date = mac_column_iso(row, "modified_date");
+    r.description = row.optional_text("description");
+    if (!row.is_null("action_data")) {
+      auto urls = shortcut_action_urls(row.blob("action_data"), r.parsed_actions);
       if (urls) {
         r.action_urls = std::move(*urls);
       } else {
@@ -165,7 +164,8 @@ Result<std::vector<ShortcutRecord>> parse_shortcuts(const sqlite::Database& db) 
       }
     }
     records.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -180,6 +180,8 @@ const ModuleDescriptor& shortcuts_descriptor() {
       .timestamp_fields = {"isodate", "modified_date"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.sqlite = &parse_entry<&parse_shortcuts, sqlite::Database>},
   };
   return kDescriptor;
 }

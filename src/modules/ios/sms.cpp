@@ -15,9 +15,11 @@
 #include "core/typedstream.hpp"
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& sms_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 3> kBase64Columns{"attributedBody", "payload_data", "message_summary_info"};
@@ -147,7 +149,7 @@ Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
   }
   // message.* as MVT selects it, then the handle's address; messages without a handle are left out (inner join).
   std::string sql = "SELECT ";
-  for (const auto& column : message->names) sql += "message." + sql_identifier(column) + ", ";
+  for (const auto& column : message->names) sql += "message." + sqlite::quote_identifier(column) + ", ";
   sql +=
       "handle.id AS phone_number FROM message JOIN handle ON handle.ROWID = message.handle_id "
       "ORDER BY message.ROWID";
@@ -155,37 +157,35 @@ Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
   if (!stmt) return std::move(stmt).error();
   const int column_count = static_cast<int>(message->names.size());
   std::vector<SmsRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     SmsRecord record;
     Json& j = record.json;
     j = Json::object();
     for (int i = 0; i < column_count; ++i) {
       const std::string& name = message->names[static_cast<std::size_t>(i)];
       const bool base64 = std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end();
-      j[name] = column_json(*stmt, i, base64);
+      j[name] = column_json(row, i, base64);
     }
-    j["phone_number"] = column_json(*stmt, column_count, false);
+    j["phone_number"] = column_json(row, column_count, false);
     j["isodate"] = mac_time_iso(j["date"]);
     j["isodate_read"] = mac_time_iso(j["date_read"]);
     j["direction"] = j["is_from_me"] == 1 ? "sent" : "received";
-    const std::string text = stmt->text("text");
+    const std::string text = row.text("text");
     j["text"] = json_text(text);
     const auto links = ioc::extract_links(text);
     Json link_list = Json::array();
     for (const auto& link : links) link_list.push_back(json_text(link));
     j["links"] = std::move(link_list);
     // Beyond MVT: the text that only the attributedBody archive holds (iOS 16+), so its links are checked.
-    if (text.empty() && message->has("attributedBody") && !stmt->is_null("attributedBody")) {
-      auto decoded = typedstream::attributed_string_text(stmt->blob("attributedBody"));
+    if (text.empty() && message->has("attributedBody") && !row.is_null("attributedBody")) {
+      auto decoded = typedstream::attributed_string_text(row.blob("attributedBody"));
       if (decoded && !decoded->empty()) j["attributed_body_text"] = json_text(*decoded);
       record.undecoded_body = !decoded;
     }
     record.all_links = sms_links_to_check(j);
     records.push_back(std::move(record));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -204,6 +204,8 @@ const ModuleDescriptor& sms_descriptor() {
       .timestamp_fields = {"isodate", "isodate_read"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.sqlite = &parse_entry<&parse_sms, sqlite::Database>},
   };
   return kDescriptor;
 }

@@ -7,9 +7,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& sms_attachments_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::array<std::string_view, 5> kBase64Columns{"user_info", "sticker_user_info", "attribution_info",
@@ -58,7 +60,7 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
     }
   }
   std::string sql = "SELECT ";
-  for (const auto& column : attachment->names) sql += "attachment." + sql_identifier(column) + ", ";
+  for (const auto& column : attachment->names) sql += "attachment." + sqlite::quote_identifier(column) + ", ";
   sql +=
       "attachment.ROWID AS attachment_id, message.service AS service, handle.id AS phone_number "
       "FROM attachment "
@@ -69,29 +71,27 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
   if (!stmt) return std::move(stmt).error();
   const int column_count = static_cast<int>(attachment->names.size());
   std::vector<AttachmentRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     AttachmentRecord record;
     Json& j = record.json;
     j = Json::object();
     for (int i = 0; i < column_count; ++i) {
       const std::string& name = attachment->names[static_cast<std::size_t>(i)];
       const bool base64 = std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end();
-      j[name] = column_json(*stmt, i, base64);
+      j[name] = column_json(row, i, base64);
     }
-    j["attachment_id"] = column_json(*stmt, column_count, false);
-    Json service = column_json(*stmt, column_count + 1, false);
+    j["attachment_id"] = column_json(row, column_count, false);
+    Json service = column_json(row, column_count + 1, false);
     j["service"] = service.is_null() ? Json("Unknown") : service;
-    j["phone_number"] = column_json(*stmt, column_count + 2, false);
+    j["phone_number"] = column_json(row, column_count + 2, false);
     j["isodate"] = mac_time_iso(j["created_date"]);
     j["start_date"] = mac_time_iso(j["start_date"]);
     j["direction"] = j["is_outgoing"] == 1 ? "sent" : "received";
-    j["has_user_info"] = !stmt->is_null("user_info");
+    j["has_user_info"] = !row.is_null("user_info");
     if (j["filename"].is_null()) j["filename"] = "NULL";
     records.push_back(std::move(record));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -161,6 +161,8 @@ const ModuleDescriptor& sms_attachments_descriptor() {
       .timestamp_fields = {"isodate", "start_date"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.sqlite = &parse_entry<&parse_attachments, sqlite::Database>},
   };
   return kDescriptor;
 }

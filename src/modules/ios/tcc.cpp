@@ -9,9 +9,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& tcc_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::int64_t kClientTypeBundleId = 0;
@@ -131,25 +133,23 @@ Result<std::vector<TccRecord>> parse_tcc(const sqlite::Database& db) {
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<TccRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     TccRecord r;
     r.schema = schema;
-    r.service = stmt->text("service");
-    r.client = stmt->text("client");
-    r.client_type = stmt->integer("client_type") == kClientTypeBundleId ? "bundle_id" : "absolute_path";
+    r.service = row.text("service");
+    r.client = row.text("client");
+    r.client_type = row.integer("client_type") == kClientTypeBundleId ? "bundle_id" : "absolute_path";
     if (schema == TccSchema::kV3) {
-      r.auth_value = auth_value_name(stmt->integer("auth_value"));
-      r.auth_reason_desc = auth_reason_name(stmt->integer("auth_reason"));
+      r.auth_value = auth_value_name(row.integer("auth_value"));
+      r.auth_reason_desc = auth_reason_name(row.integer("auth_reason"));
     } else {
-      r.allowed_value = allowed_name(stmt->integer("allowed"));
-      r.prompt_count = column_json(*stmt, "prompt_count");
+      r.allowed_value = allowed_name(row.integer("allowed"));
+      r.prompt_count = column_json(row, "prompt_count");
     }
-    if (schema != TccSchema::kV1) r.last_modified = unix_column_iso(*stmt, "last_modified");
+    if (schema != TccSchema::kV1) r.last_modified = unix_column_iso(row, "last_modified");
     records.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -166,6 +166,8 @@ const ModuleDescriptor& tcc_descriptor() {
       .timestamp_fields = {"last_modified"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kConfiguration,
+      .parse = {.sqlite = &parse_entry<&parse_tcc, sqlite::Database>},
   };
   return kDescriptor;
 }

@@ -8,9 +8,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& webkit_resource_load_statistics_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 void put_optional_time(Json& j, const std::string& key, const std::optional<double>& value) {
@@ -103,37 +105,31 @@ class WebkitResourceLoadStatistics final : public RecordModule<ObservedDomain> {
 
 Result<std::vector<ObservedDomain>> parse_observed_domains(const sqlite::Database& db, const std::string& domain,
                                                            const std::string& path) {
-  auto columns = table_columns(db, "ObservedDomains");
-  if (!columns) return std::move(columns).error();
-  if (!columns->exists()) return unsupported_schema(db, "no table ObservedDomains");
-  if (!columns->has_all({"domainID", "registrableDomain", "lastSeen", "hadUserInteraction"})) {
-    return unsupported_schema(db,
-                              "table ObservedDomains has no column domainID, registrableDomain, lastSeen or "
-                              "hadUserInteraction");
-  }
-  const bool user_time = columns->has("mostRecentUserInteractionTime");
-  const bool push_time = columns->has("mostRecentWebPushInteractionTime");
-  auto stmt = db.prepare(fmt::format(
-      "SELECT domainID, registrableDomain, lastSeen, hadUserInteraction, {} AS user_time, {} AS push_time "
-      "FROM ObservedDomains",
-      user_time ? "mostRecentUserInteractionTime" : "NULL", push_time ? "mostRecentWebPushInteractionTime" : "NULL"));
-  if (!stmt) return std::move(stmt).error();
+  // The interaction times came with later WebKit releases.
+  static const SqlSelect kSelect{
+      .tables = {"ObservedDomains"},
+      .columns = {{"ObservedDomains", "domainID", "domainID"},
+                  {"ObservedDomains", "registrableDomain", "registrableDomain"},
+                  {"ObservedDomains", "lastSeen", "lastSeen"},
+                  {"ObservedDomains", "hadUserInteraction", "hadUserInteraction"},
+                  {"ObservedDomains", "mostRecentUserInteractionTime", "user_time", Need::kOptional},
+                  {"ObservedDomains", "mostRecentWebPushInteractionTime", "push_time", Need::kOptional}},
+      .rest = "FROM ObservedDomains",
+  };
   std::vector<ObservedDomain> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = select_rows(db, kSelect, [&](const sqlite::Statement& row) {
     ObservedDomain r;
-    r.domain_id = stmt->integer("domainID");
-    r.registrable_domain = stmt->text("registrableDomain");
-    r.last_seen = stmt->real("lastSeen");
-    r.had_user_interaction = stmt->integer("hadUserInteraction") != 0;
+    r.domain_id = row.integer("domainID");
+    r.registrable_domain = row.text("registrableDomain");
+    r.last_seen = row.real("lastSeen");
+    r.had_user_interaction = row.integer("hadUserInteraction") != 0;
     r.domain = domain;
     r.path = path;
-    if (user_time && !stmt->is_null("user_time")) r.most_recent_user_interaction_time = stmt->real("user_time");
-    if (push_time && !stmt->is_null("push_time")) r.most_recent_web_push_interaction_time = stmt->real("push_time");
+    if (!row.is_null("user_time")) r.most_recent_user_interaction_time = row.real("user_time");
+    if (!row.is_null("push_time")) r.most_recent_web_push_interaction_time = row.real("push_time");
     out.push_back(std::move(r));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return out;
 }
 
@@ -152,6 +148,12 @@ const ModuleDescriptor& webkit_resource_load_statistics_descriptor() {
       .timestamp_fields = {"last_seen_isodate"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.sqlite = [](const sqlite::Database& db) -> Result<std::size_t> {
+        auto domains = parse_observed_domains(db, "AppDomain-com.apple.mobilesafari", "observations.db");
+        if (!domains) return std::move(domains).error();
+        return domains->size();
+      }},
   };
   return kDescriptor;
 }

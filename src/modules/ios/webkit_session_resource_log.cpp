@@ -13,9 +13,11 @@
 #include "core/plist_json.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& webkit_session_resource_log_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 const plist::Value* first_of(const plist::Value& dict, std::string_view key, std::string_view fallback) {
@@ -91,23 +93,23 @@ void check_entry(ModuleContext& ctx, const Json& entry, const std::string& prove
   }
 }
 
-void check_results(ModuleContext& ctx, const Json& results) {
-  for (const auto& [key, entries] : results.items()) {
-    if (!entries.is_array()) continue;
-    for (const auto& entry : entries) check_entry(ctx, entry, key);
-  }
-}
+// The browsing statistics of one file, kept under the file's results key ("1a/1a0e…", as MVT's relpath).
+struct SessionLog {
+  std::string key;
+  std::string provenance;  // alerts name the file as an analyst does (domain/relativePath)
+  Json entries = Json::array();
+};
 
-class WebkitSessionResourceLog final : public Module {
+class WebkitSessionResourceLog final : public RecordModule<SessionLog> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return webkit_session_resource_log_descriptor(); }
 
-  Result<void> run(ModuleContext& ctx) override {
+ protected:
+  [[nodiscard]] Result<std::vector<SessionLog>> extract(ModuleContext& ctx) const override {
     auto files = find_artifacts(ctx);
     if (!files) return std::move(files).error();
-    Json results = Json::object();
+    std::vector<SessionLog> logs;
     std::optional<Error> first_error;
-    std::size_t parsed = 0;
     for (const auto& file : *files) {
       auto entries = read_file(ctx, file);
       if (!entries) {
@@ -116,28 +118,24 @@ class WebkitSessionResourceLog final : public Module {
         if (!first_error) first_error = entries.error();
         continue;
       }
-      ++parsed;
       ctx.log().info(ctx.logger_name(),
                      fmt::format("Extracted {} browsing statistics from {}", entries->size(), file.provenance()));
-      results[file.file_id.substr(0, 2) + "/" + file.file_id] = std::move(*entries);
+      logs.push_back(
+          SessionLog{file.file_id.substr(0, 2) + "/" + file.file_id, file.provenance(), std::move(*entries)});
     }
-    if (parsed == 0 && first_error) return *first_error;
-    // Alerts name the file as an analyst does (domain/relativePath), the results key as MVT does.
-    for (const auto& file : *files) {
-      const auto it = results.find(file.file_id.substr(0, 2) + "/" + file.file_id);
-      if (it == results.end()) continue;
-      for (const auto& entry : *it) check_entry(ctx, entry, file.provenance());
-    }
-    bool any = false;
-    for (const auto& [key, entries] : results.items()) any = any || !entries.empty();
-    if (any) ctx.output().results = std::move(results);
-    return {};
+    if (logs.empty() && first_error) return std::move(*first_error);
+    return logs;
   }
 
-  Result<void> recheck(ModuleContext& ctx, const Json& stored) override {
-    if (!stored.is_object()) return unexpected(ErrorCode::kParse, "stored results are not a JSON dict");
-    check_results(ctx, stored);
-    return {};
+  [[nodiscard]] Json to_json(const SessionLog& log) const override { return log.entries; }
+  [[nodiscard]] std::string group_key(const SessionLog& log) const override { return log.key; }
+
+  [[nodiscard]] std::optional<SessionLog> from_stored(const Json& stored, std::string_view key) const override {
+    return SessionLog{std::string(key), std::string(key), stored};
+  }
+
+  void check(ModuleContext& ctx, const SessionLog& log, const Json& /*json*/) const override {
+    for (const auto& entry : log.entries) check_entry(ctx, entry, log.provenance);
   }
 
  private:
@@ -198,6 +196,8 @@ const ModuleDescriptor& webkit_session_resource_log_descriptor() {
       .timestamp_fields = {"most_recent_interaction", "last_seen"},
       .dependencies = {},
       .shape = ResultsShape::kDict,
+      .evidence = &evidence::kBrowsing,
+      .parse = {.plist = &parse_entry<&parse_session_resource_log, plist::Value>},
   };
   return kDescriptor;
 }

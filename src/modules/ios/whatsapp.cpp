@@ -11,9 +11,11 @@
 #include "core/time.hpp"
 #include "indicators/links.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& whatsapp_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 constexpr std::string_view kChatStorage = "ChatStorage.sqlite";
@@ -68,7 +70,7 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
   auto data = table_columns(db, "ZWAMESSAGEDATAITEM");
   if (!data) return std::move(data).error();
   std::string sql = "SELECT ";
-  for (const auto& column : message->names) sql += "ZWAMESSAGE." + sql_identifier(column) + ", ";
+  for (const auto& column : message->names) sql += "ZWAMESSAGE." + sqlite::quote_identifier(column) + ", ";
   std::vector<std::string> extra;
   std::string joins;
   // Older WhatsApp builds lack ZWAMESSAGEDATAITEM (link previews); its fields are then NULL.
@@ -91,19 +93,16 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
   if (!stmt) return std::move(stmt).error();
   std::vector<WhatsappRecord> records;
   const int message_columns = static_cast<int>(message->names.size());
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     WhatsappRecord record;
     Json& j = record.json;
     j = Json::object();
     for (int i = 0; i < message_columns; ++i)
-      j[message->names[static_cast<std::size_t>(i)]] = column_json(*stmt, i, false);
+      j[message->names[static_cast<std::size_t>(i)]] = column_json(row, i, false);
     for (std::size_t i = 0; i < extra.size(); ++i) {
-      j[extra[i]] = column_json(*stmt, message_columns + static_cast<int>(i), false);
+      j[extra[i]] = column_json(row, message_columns + static_cast<int>(i), false);
     }
-    j["isodate"] = mac_time_json(*stmt, stmt->index("ZMESSAGEDATE"));
+    j["isodate"] = mac_time_json(row, row.index("ZMESSAGEDATE"));
     if (j["isodate"].is_null()) j["isodate"] = "";
     record.links = message_links(j);
     if (!record.links.empty() || text_of(j["ZTEXT"]).empty()) {
@@ -112,7 +111,8 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
       j["links"] = std::move(list);
     }
     records.push_back(std::move(record));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -130,19 +130,17 @@ Result<std::vector<WhatsappRecord>> parse_lid_pairs(const sqlite::Database& db) 
       db.prepare(fmt::format("SELECT ZLID, ZPHONENUMBER, {} AS ZTIMESTAMP FROM ZWAPHONENUMBERLIDPAIR ORDER BY {}",
                              has_time ? "ZTIMESTAMP" : "NULL", pairs->has("Z_PK") ? "Z_PK" : "rowid"));
   if (!stmt) return std::move(stmt).error();
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     WhatsappRecord record;
     record.json = Json::object();
     record.json["record_type"] = kLidPairRecord;
-    record.json["lid"] = column_json(*stmt, 0, false);
-    record.json["phone_number"] = column_json(*stmt, 1, false);
-    Json time = mac_time_json(*stmt, 2);
+    record.json["lid"] = column_json(row, 0, false);
+    record.json["phone_number"] = column_json(row, 1, false);
+    Json time = mac_time_json(row, 2);
     record.json["isodate"] = time.is_null() ? Json("") : time;
     records.push_back(std::move(record));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -168,26 +166,23 @@ Result<std::vector<WhatsappRecord>> parse_chat_sessions(const sqlite::Database& 
       has_group ? "g.ZCREATIONDATE" : "NULL", has_group ? "LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO" : "");
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     WhatsappRecord record;
     Json& j = record.json;
     j = Json::object();
     j["record_type"] = kChatSessionRecord;
-    j["session_pk"] = column_json(*stmt, stmt->index("session_pk"), false);
-    j["contact_jid"] = column_json(*stmt, stmt->index("contact_jid"), false);
-    j["partner_name"] = column_json(*stmt, stmt->index("partner_name"), false);
-    j["session_type"] = column_json(*stmt, stmt->index("session_type"), false);
-    j["archived"] = column_json(*stmt, stmt->index("archived"), false);
-    j["removed"] = column_json(*stmt, stmt->index("removed"), false);
-    j["message_counter"] = column_json(*stmt, stmt->index("message_counter"), false);
-    j["last_message_date"] = mac_time_json(*stmt, stmt->index("last_message_date"));
-    j["group_creation_date"] = mac_time_json(*stmt, stmt->index("group_creation_date"));
-    j["first_stored_message_date"] = mac_time_json(*stmt, stmt->index("first_stored"));
-    j["last_stored_message_date"] = mac_time_json(*stmt, stmt->index("last_stored"));
-    j["stored_message_count"] = stmt->integer("stored_count");
+    j["session_pk"] = column_json(row, row.index("session_pk"), false);
+    j["contact_jid"] = column_json(row, row.index("contact_jid"), false);
+    j["partner_name"] = column_json(row, row.index("partner_name"), false);
+    j["session_type"] = column_json(row, row.index("session_type"), false);
+    j["archived"] = column_json(row, row.index("archived"), false);
+    j["removed"] = column_json(row, row.index("removed"), false);
+    j["message_counter"] = column_json(row, row.index("message_counter"), false);
+    j["last_message_date"] = mac_time_json(row, row.index("last_message_date"));
+    j["group_creation_date"] = mac_time_json(row, row.index("group_creation_date"));
+    j["first_stored_message_date"] = mac_time_json(row, row.index("first_stored"));
+    j["last_stored_message_date"] = mac_time_json(row, row.index("last_stored"));
+    j["stored_message_count"] = row.integer("stored_count");
     const std::string jid = text_of(j["contact_jid"]);
     if (jid.ends_with(kLidSuffix)) {
       const auto it = lid_phone.find(jid.substr(0, jid.size() - kLidSuffix.size()));
@@ -196,7 +191,8 @@ Result<std::vector<WhatsappRecord>> parse_chat_sessions(const sqlite::Database& 
           it != lid_phone.end() ? Json(it->second) : (full != lid_phone.end() ? Json(full->second) : Json());
     }
     records.push_back(std::move(record));
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -348,6 +344,18 @@ const ModuleDescriptor& whatsapp_descriptor() {
                            "last_stored_message_date"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kDelivery,
+      .parse = {.sqlite = [](const sqlite::Database& db) -> Result<std::size_t> {
+        std::size_t count = 0;
+        for (auto* parse : {&parse_messages, &parse_lid_pairs}) {
+          auto records = parse(db);
+          if (!records) return std::move(records).error();
+          count += records->size();
+        }
+        auto sessions = parse_chat_sessions(db, {});
+        if (!sessions) return std::move(sessions).error();
+        return count + sessions->size();
+      }},
   };
   return kDescriptor;
 }

@@ -7,9 +7,11 @@
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
-#include "modules/ios/ios_modules.hpp"
 
 namespace lumiere::modules::ios {
+
+const ModuleDescriptor& whatsapp_contacts_descriptor();  // below; listed in src/framework/registry.cpp
+
 namespace {
 
 enum class Kind { kValue, kMacTime };
@@ -92,15 +94,12 @@ Result<std::vector<ContactRecord>> parse_contacts(const sqlite::Database& db) {
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<ContactRecord> records;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
+  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     Json j = Json::object();
     for (std::size_t i = 0; i < selected.size(); ++i) {
       const int column = static_cast<int>(i);
       j[std::string(selected[i].first)] =
-          kinds[i] == Kind::kMacTime ? mac_time_json(*stmt, column) : column_json(*stmt, column, false);
+          kinds[i] == Kind::kMacTime ? mac_time_json(row, column) : column_json(row, column, false);
     }
     if (j.contains("disappearing_mode_duration")) {
       const Json& duration = j["disappearing_mode_duration"];
@@ -109,7 +108,8 @@ Result<std::vector<ContactRecord>> parse_contacts(const sqlite::Database& db) {
       j["disappearing_mode_label"] = disappearing_label(seconds);
     }
     records.push_back(ContactRecord{std::move(j)});
-  }
+  });
+  if (!ok) return std::move(ok).error();
   return records;
 }
 
@@ -184,6 +184,8 @@ const ModuleDescriptor& whatsapp_contacts_descriptor() {
                            "last_updated"},
       .dependencies = {},
       .shape = ResultsShape::kList,
+      .evidence = &evidence::kOther,
+      .parse = {.sqlite = &parse_entry<&parse_contacts, sqlite::Database>},
   };
   return kDescriptor;
 }
