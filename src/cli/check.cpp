@@ -22,6 +22,7 @@
 #include "output/html_report.hpp"
 #include "output/mvt_files.hpp"
 #include "sources/ios_backup.hpp"
+#include "sources/ios_backup_source.hpp"
 
 namespace lumiere::cli {
 namespace {
@@ -230,7 +231,8 @@ int check_ios_backup(const fs::path& backup_path, const CheckOptions& options, c
     env.options.short_url_resolver = &*resolver;
     logger.info(kLogger, "Short URLs will be expanded with HTTP HEAD requests (--resolve-short-urls)");
   }
-  env.ios_backup = &*backup;
+  const sources::IosBackupSource source(*backup);
+  env.source = &source;
   output::ConsoleProgress progress(stderr);
   std::vector<RunObserver*> observers{&progress};
   if (writer) observers.push_back(&*writer);

@@ -9,6 +9,7 @@
 #include "indicators/loader.hpp"
 #include "output/mvt_files.hpp"
 #include "sources/ios_backup.hpp"
+#include "sources/ios_backup_source.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"
 
@@ -199,7 +200,8 @@ Json run_fixture_case(const FixtureCase& fixture) {
   RunEnvironment env;
   env.logger = &logger;
   env.indicators = &indicators;
-  env.ios_backup = &*backup;
+  const sources::IosBackupSource source(*backup);
+  env.source = &source;
   auto runs = run_modules(*plan, env, {});
   if (!runs) return Json{{"run_error", runs.error().message}};
   const auto it = std::find_if(runs->begin(), runs->end(),

@@ -142,7 +142,7 @@ class WebkitSessionResourceLog final : public Module {
 
  private:
   static Result<Json> read_file(ModuleContext& ctx, const sources::BackupFile& file) {
-    auto root = ctx.ios_backup()->read_plist(file);
+    auto root = ctx.source()->read_plist(file);
     if (!root) {
       const ErrorCode code = root.error().code == ErrorCode::kParse ? ErrorCode::kCorrupt : root.error().code;
       return Error{code, root.error().message, file.provenance()};
