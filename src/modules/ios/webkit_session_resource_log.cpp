@@ -119,12 +119,12 @@ class WebkitSessionResourceLog final : public Module {
       ++parsed;
       ctx.log().info(ctx.logger_name(),
                      fmt::format("Extracted {} browsing statistics from {}", entries->size(), file.provenance()));
-      results[file.file_id.substr(0, 2) + "/" + file.file_id] = std::move(*entries);
+      results[file.stored_path()] = std::move(*entries);
     }
     if (parsed == 0 && first_error) return *first_error;
     // Alerts name the file as an analyst does (domain/relativePath), the results key as MVT does.
     for (const auto& file : *files) {
-      const auto it = results.find(file.file_id.substr(0, 2) + "/" + file.file_id);
+      const auto it = results.find(file.stored_path());
       if (it == results.end()) continue;
       for (const auto& entry : *it) check_entry(ctx, entry, file.provenance());
     }
