@@ -32,6 +32,10 @@ class DirectorySource final : public ListedSource<DirectoryEntry> {
   static Result<std::unique_ptr<DirectorySource>> open(const std::filesystem::path& root);
   static Result<std::unique_ptr<DirectorySource>> open(const std::filesystem::path& root, const Limits& limits);
   ~DirectorySource() override;
+  DirectorySource(const DirectorySource&) = delete;
+  DirectorySource& operator=(const DirectorySource&) = delete;
+  DirectorySource(DirectorySource&&) = delete;
+  DirectorySource& operator=(DirectorySource&&) = delete;
 
   [[nodiscard]] EvidenceKind kind() const override { return EvidenceKind::kIosFilesystem; }
   [[nodiscard]] std::string not_found_reason() const override { return "not in the filesystem dump"; }

@@ -85,7 +85,8 @@ std::string assign_logical_paths(std::vector<Entry>& entries, std::string Entry:
   names.reserve(entries.size());
   for (const auto& e : entries) names.push_back(e.*name);
   const auto root = ios_paths::find_dump_root(names);
-  const std::string prefix = root ? root->prefix : "";
+  std::string prefix;
+  if (root) prefix = root->prefix;
   const std::string head = root && root->var_at_top ? "private/" : "";
   std::erase_if(entries, [&](const Entry& e) { return !(e.*name).starts_with(prefix); });
   for (auto& e : entries) e.logical = head + (e.*name).substr(prefix.size());
