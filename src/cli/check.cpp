@@ -22,6 +22,7 @@
 #include "output/html_report.hpp"
 #include "output/mvt_files.hpp"
 #include "sources/ios_backup.hpp"
+#include "sources/ios_backup_source.hpp"
 
 namespace lumiere::cli {
 namespace {
@@ -264,12 +265,12 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
     env.options.short_url_resolver = &*resolver;
     logger.info(kLogger, "Short URLs will be expanded with HTTP HEAD requests (--resolve-short-urls)");
   }
-  env.ios_backup = &*backup;
+  const sources::IosBackupSource source(*backup);
   output::ConsoleProgress progress(stderr);
   std::vector<RunObserver*> observers{&progress};
   if (writer) observers.push_back(&*writer);
   request.observers = observers;
-  auto outcome = analyse(SourceKind::kIosBackup, request);
+  auto outcome = analyse(source, request);
   if (!outcome) {
     fmt::print(stderr, "lumiere: {}\n", outcome.error().describe());
     return result;

@@ -105,12 +105,14 @@ AnalysisOutcome outcome_of(SourceKind source, std::vector<ModuleRun> runs, const
 
 }  // namespace
 
-Result<AnalysisOutcome> analyse(SourceKind source, const AnalysisRequest& request) {
-  auto plan = plan_modules(request.registry, source, request.only_module);
+Result<AnalysisOutcome> analyse(const sources::Source& source, const AnalysisRequest& request) {
+  auto plan = plan_modules(request.registry, request.kind, request.only_module);
   if (!plan) return std::move(plan).error();
-  auto runs = run_modules(*plan, request.environment, request.observers);
+  RunEnvironment env = request.environment;
+  env.source = &source;
+  auto runs = run_modules(*plan, env, request.observers);
   if (!runs) return std::move(runs).error();
-  return outcome_of(source, std::move(*runs), request.environment);
+  return outcome_of(request.kind, std::move(*runs), env);
 }
 
 RecheckOutcome recheck(const std::filesystem::path& folder, std::span<const SourceKind> sources,
@@ -124,7 +126,7 @@ RecheckOutcome recheck(const std::filesystem::path& folder, std::span<const Sour
   RecheckSummary summary = recheck_stored_results(selected, sources, folder, request.environment);
   RecheckOutcome result;
   result.skipped = std::move(summary.skipped);
-  result.outcome = outcome_of(sources.empty() ? SourceKind::kIosBackup : sources.front(), std::move(summary.runs),
+  result.outcome = outcome_of(sources.empty() ? request.kind : sources.front(), std::move(summary.runs),
                               request.environment);
   return result;
 }

@@ -14,6 +14,7 @@
 #include "framework/module.hpp"
 #include "framework/registry.hpp"
 #include "framework/runner.hpp"
+#include "sources/source.hpp"
 
 namespace lumiere {
 
@@ -58,10 +59,12 @@ std::vector<std::string> inconclusive_reasons(SourceKind source, std::span<const
                                               std::size_t indicator_count);
 
 struct AnalysisRequest {
+  // What the evidence is (an iOS backup, a filesystem dump, ...): decides which modules apply.
+  SourceKind kind = SourceKind::kIosBackup;
   // Only this module (slug, id or MVT class) and what it depends on; all modules when unset.
   std::optional<std::string> only_module;
   std::span<const RegistryEntry> registry = module_registry();
-  RunEnvironment environment;  // logger, indicators, jobs, options, the evidence
+  RunEnvironment environment;  // logger, indicators, jobs, options (its source is set by analyse())
   std::span<RunObserver* const> observers;
 };
 
@@ -75,10 +78,10 @@ struct AnalysisOutcome {
   std::size_t indicator_count = 0;
 };
 
-// Plans and runs the modules of `request.registry` that apply to `source` over the evidence in
-// `request.environment`. Errors: an unknown module or a bad plan (nothing runs), or evidence that turned out
-// to be encrypted (kEncrypted: no result of the run is meaningful).
-Result<AnalysisOutcome> analyse(SourceKind source, const AnalysisRequest& request);
+// Plans the modules of `request.registry` that apply to `request.kind` and runs them over `source`.
+// Errors: an unknown module or a bad plan (nothing runs), or evidence that turned out to be encrypted
+// (kEncrypted: no result of the run is meaningful).
+Result<AnalysisOutcome> analyse(const sources::Source& source, const AnalysisRequest& request);
 
 // check-iocs: re-runs the indicator checks over the `<slug>.json` results stored in `folder` by an earlier run
 // (modules applying to one of `sources`); `skipped` says which stored files could not be re-checked and why.

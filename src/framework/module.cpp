@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sources/source.hpp"
+
 namespace lumiere {
 
 const char* to_string(SourceKind kind) noexcept {
@@ -57,6 +59,10 @@ ModuleContext::ModuleContext(const ModuleDescriptor& descriptor, ModuleOutput& o
 
 std::string ModuleContext::logger_name() const {
   return "lumiere." + std::string(descriptor_.id);
+}
+
+const sources::IosBackup* ModuleContext::ios_backup() const {
+  return source_ != nullptr ? source_->ios_backup() : nullptr;
 }
 
 const Json* ModuleContext::results_of(std::string_view slug) const {

@@ -22,6 +22,7 @@ namespace lumiere {
 
 namespace sources {
 class IosBackup;
+class Source;
 }
 namespace sqlite {
 class Database;
@@ -120,8 +121,11 @@ class ModuleContext {
   [[nodiscard]] Logger& log() { return logger_; }
   [[nodiscard]] std::string logger_name() const;
 
-  void set_ios_backup(const sources::IosBackup* backup) { ios_backup_ = backup; }
-  [[nodiscard]] const sources::IosBackup* ios_backup() const { return ios_backup_; }
+  // The evidence every module reads through (sources/source.hpp).
+  void set_source(const sources::Source* source) { source_ = source; }
+  [[nodiscard]] const sources::Source* source() const { return source_; }
+  // The backup behind the source, for what only a backup has (Info.plist, Manifest.db); nullptr otherwise.
+  [[nodiscard]] const sources::IosBackup* ios_backup() const;
 
   // Keep list records packed (ModuleOutput::packed_results) rather than as one Json array.
   void set_compact_results(bool compact) { compact_results_ = compact; }
@@ -152,7 +156,7 @@ class ModuleContext {
   Logger& logger_;
   const ioc::IndicatorSet* indicators_;
   const RunOptions& options_;
-  const sources::IosBackup* ios_backup_ = nullptr;
+  const sources::Source* source_ = nullptr;
   ResultsLookup lookup_;
   std::optional<std::size_t> record_index_;
   bool compact_results_ = false;

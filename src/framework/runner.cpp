@@ -141,7 +141,7 @@ std::optional<Error> execute_module(const RegistryEntry& entry, ModuleRun& run, 
                                     const ioc::IndicatorSet* indicators) {
   const ModuleDescriptor& descriptor = *run.descriptor;
   ModuleContext ctx(descriptor, run.output, log, indicators, env.options);
-  ctx.set_ios_backup(env.ios_backup);
+  ctx.set_source(env.source);
   // A dependency's results are read by its dependents as Json: those stay unpacked.
   const bool needed_by_others = std::any_of(runs.begin(), runs.end(), [&](const ModuleRun& other) {
     const auto& deps = other.descriptor->dependencies;

@@ -41,7 +41,7 @@ struct RunEnvironment {
   bool compact_results = false;
   const ioc::IndicatorSet* indicators = nullptr;  // nullptr or empty: IOC-gated checks do not run
   RunOptions options;
-  const sources::IosBackup* ios_backup = nullptr;
+  const sources::Source* source = nullptr;  // the evidence (an iOS backup, a folder, an archive)
 };
 
 // The number of jobs `requested` means: itself, or the core count for 0.

@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <memory>
 #include <vector>
 
 #include "core/plist.hpp"
+#include "sources/archive.hpp"
 
 namespace lumiere::sources {
 namespace {
@@ -130,104 +130,16 @@ std::optional<DetectedEvidence> detect_folder(const fs::path& dir) {
   return signs.verdict(false);
 }
 
-struct ArchiveDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-
-// True when a member name would land outside the folder it is extracted to: absolute, or with a `..` step.
-bool escapes(std::string_view name) {
-  if (name.empty()) return false;
-  if (name.front() == '/' || name.front() == '\\') return true;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t end = std::min(name.find_first_of("/\\", start), name.size());
-    if (name.substr(start, end - start) == "..") return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-// The hostile shapes of one member, as warnings (at most one of each kind, with how many there were).
-class MemberChecks {
- public:
-  void see(archive_entry* entry) {
-    const char* name = archive_entry_pathname(entry);
-    const std::string_view member = name != nullptr ? name : "";
-    if (escapes(member)) note(unsafe_paths_, first_unsafe_path_, member);
-    if (archive_entry_filetype(entry) == AE_IFLNK) {
-      const char* target = archive_entry_symlink(entry);
-      const std::string_view link = target != nullptr ? target : "";
-      // A relative target is resolved from the member's folder: count the folders it climbs out of.
-      if (escapes(link) || climbs_out(member, link))
-        note(unsafe_links_, first_unsafe_link_, std::string(member) + " -> " + std::string(link));
-    }
-    if (const char* hard = archive_entry_hardlink(entry); hard != nullptr && escapes(hard)) {
-      note(unsafe_links_, first_unsafe_link_, std::string(member) + " => " + hard);
-    }
-  }
-
-  void report(std::vector<std::string>& warnings) const {
-    if (unsafe_paths_ > 0) {
-      warnings.push_back(
-          fmt::format("{} member(s) with an absolute or '..' path, e.g. \"{}\" (never extracted; "
-                      "an archive built to write outside its folder)",
-                      unsafe_paths_, first_unsafe_path_));
-    }
-    if (unsafe_links_ > 0) {
-      warnings.push_back(fmt::format("{} link(s) pointing outside the archive, e.g. \"{}\" (never followed)",
-                                     unsafe_links_, first_unsafe_link_));
-    }
-  }
-
- private:
-  static bool climbs_out(std::string_view member, std::string_view target) {
-    int depth = 0;
-    for (std::size_t i = 0; i < member.size(); ++i) {
-      if (member[i] == '/' && i + 1 < member.size()) ++depth;
-    }
-    std::size_t start = 0;
-    while (start <= target.size()) {
-      const std::size_t end = std::min(target.find('/', start), target.size());
-      const std::string_view step = target.substr(start, end - start);
-      if (step == "..") {
-        if (--depth < 0) return true;
-      } else if (!step.empty() && step != ".") {
-        ++depth;
-      }
-      start = end + 1;
-    }
-    return false;
-  }
-
-  static void note(std::size_t& count, std::string& first, std::string_view what) {
-    constexpr std::size_t kShown = 200;
-    if (count++ == 0) first = std::string(what.substr(0, kShown));
-  }
-
-  std::size_t unsafe_paths_ = 0;
-  std::string first_unsafe_path_;
-  std::size_t unsafe_links_ = 0;
-  std::string first_unsafe_link_;
-};
-
 std::optional<DetectedEvidence> detect_archive(const fs::path& file, std::string& problem) {
-  std::unique_ptr<archive, ArchiveDeleter> reader(archive_read_new());
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_zip(reader.get());
-  archive_read_support_format_tar(reader.get());
-  archive_read_support_format_gnutar(reader.get());
-  constexpr std::size_t kBlock = 65536;
-  if (archive_read_open_filename(reader.get(), file.c_str(), kBlock) != ARCHIVE_OK) {
-    problem = archive_error_string(reader.get()) != nullptr ? archive_error_string(reader.get()) : "not an archive";
-    return std::nullopt;
-  }
+  ArchivePtr reader = open_archive_file(file, problem);
+  if (!reader) return std::nullopt;
   Signs signs;
   const std::string stem = file.filename().string();
   if (starts_with(stem, "sysdiagnose_")) signs.see(stem);
   if (starts_with(stem, "bugreport-") && ends_with(stem, ".zip")) signs.see("bugreport-x.txt");
   std::error_code ec;
   const std::uint64_t compressed = fs::file_size(file, ec);
-  const std::uint64_t budget = std::max(kMinDecompressedBudget, kMaxCompressionRatio * (ec ? 0 : compressed));
+  const std::uint64_t budget = decompression_budget(ec ? 0 : compressed);
   std::uint64_t declared = 0;  // sum of the members' declared sizes
   MemberChecks checks;
   std::vector<std::string> warnings;
@@ -255,13 +167,12 @@ std::optional<DetectedEvidence> detect_archive(const fs::path& file, std::string
     archive_read_data_skip(reader.get());
   }
   if (listed == 0 && rc != ARCHIVE_EOF) {
-    problem = archive_error_string(reader.get()) != nullptr ? archive_error_string(reader.get()) : "unreadable";
+    problem = archive_problem(reader.get(), "unreadable");
     return std::nullopt;
   }
   if (rc != ARCHIVE_EOF && rc != ARCHIVE_OK) {
     warnings.push_back(
-        fmt::format("the archive is damaged after member {}: {}", listed,
-                    archive_error_string(reader.get()) != nullptr ? archive_error_string(reader.get()) : "unreadable"));
+        fmt::format("the archive is damaged after member {}: {}", listed, archive_problem(reader.get(), "unreadable")));
   }
   if (declared > budget && warnings.empty()) {
     warnings.push_back(

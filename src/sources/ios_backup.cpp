@@ -164,10 +164,6 @@ BackupSecret::~BackupSecret() {
   crypto::wipe(password_);
 }
 
-std::string BackupFile::provenance() const {
-  return domain + "/" + relative_path;
-}
-
 Result<IosBackup> IosBackup::open(const fs::path& path, const BackupSecret* secret) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return unexpected(ErrorCode::kNotFound, "no such file or folder", path.string());

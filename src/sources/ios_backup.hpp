@@ -16,19 +16,12 @@
 #include "core/plist.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
+#include "sources/evidence_file.hpp"
 
 namespace lumiere::sources {
 
-struct BackupFile {
-  std::string file_id;
-  std::string domain;
-  std::string relative_path;
-  std::int64_t flags = 0;              // 1 file, 2 directory, 4 symlink
-  std::vector<std::uint8_t> metadata;  // the Manifest.db `file` blob (NSKeyedArchiver MBFile)
-
-  // "<domain>/<relativePath>": where the record came from, as an analyst names it.
-  [[nodiscard]] std::string provenance() const;
-};
+// A backup file: its file ID, domain, relative path, flags and MBFile blob (sources/evidence_file.hpp).
+using BackupFile = EvidenceFile;
 
 // What opens an encrypted backup: its password (UTF-8 bytes as typed) or its derived 32-byte key (what
 // `extract-key` prints). The password is wiped from memory when this dies.
@@ -51,9 +44,6 @@ class BackupSecret {
   std::string password_;
   std::optional<crypto::Key> key_;
 };
-
-// Receives decrypted (or plain) content piece by piece; an error stops the stream.
-using ContentSink = std::function<Result<void>(std::span<const std::uint8_t>)>;
 
 class IosBackup {
  public:

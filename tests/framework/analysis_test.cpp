@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "indicators/loader.hpp"
 #include "sources/ios_backup.hpp"
+#include "sources/ios_backup_source.hpp"
 #include "support/test_support.hpp"
 #include "testing/demo_backup.hpp"
 
@@ -25,6 +26,7 @@ class AnalysisTest : public ::testing::Test {
     auto opened = sources::IosBackup::open(dir_ / "backup");
     ASSERT_TRUE(opened) << opened.error().describe();
     backup_.emplace(std::move(*opened));
+    source_.emplace(*backup_);
     ioc::IndicatorSources iocs;
     iocs.paths.push_back(test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2");
     iocs.use_environment = false;
@@ -37,7 +39,6 @@ class AnalysisTest : public ::testing::Test {
     AnalysisRequest r;
     r.environment.logger = &logger_;
     r.environment.indicators = indicators;
-    r.environment.ios_backup = &*backup_;
     return r;
   }
 
@@ -51,11 +52,12 @@ class AnalysisTest : public ::testing::Test {
   test::TempDir dir_;
   Logger logger_;
   std::optional<sources::IosBackup> backup_;
+  std::optional<sources::IosBackupSource> source_;
   ioc::IndicatorSet indicators_;
 };
 
 TEST_F(AnalysisTest, InfectedBackupGivesSpywareSignsWithCountsAndCoverage) {
-  auto outcome = analyse(SourceKind::kIosBackup, request(&indicators_));
+  auto outcome = analyse(*source_, request(&indicators_));
   ASSERT_TRUE(outcome) << outcome.error().describe();
   EXPECT_EQ(outcome->verdict, Verdict::kSpywareSigns);
   EXPECT_EQ(outcome->indicator_count, indicators_.size());
@@ -76,7 +78,7 @@ TEST_F(AnalysisTest, InfectedBackupGivesSpywareSignsWithCountsAndCoverage) {
 TEST_F(AnalysisTest, OneModuleThatFindsNothingGivesNoSign) {
   AnalysisRequest r = request(&indicators_);
   r.only_module = "calls";  // the demo has no call history
-  auto outcome = analyse(SourceKind::kIosBackup, r);
+  auto outcome = analyse(*source_, r);
   ASSERT_TRUE(outcome) << outcome.error().describe();
   ASSERT_EQ(outcome->runs.size(), 1U);
   EXPECT_EQ(outcome->runs[0].output.status, ModuleStatus::kMissing);
@@ -88,7 +90,7 @@ TEST_F(AnalysisTest, OneModuleThatFindsNothingGivesNoSign) {
 TEST_F(AnalysisTest, UnknownModuleIsAnErrorAndNothingRuns) {
   AnalysisRequest r = request(&indicators_);
   r.only_module = "no_such_module";
-  auto outcome = analyse(SourceKind::kIosBackup, r);
+  auto outcome = analyse(*source_, r);
   ASSERT_FALSE(outcome);
   EXPECT_NE(outcome.error().message.find("no_such_module"), std::string::npos) << outcome.error().describe();
 }
@@ -96,13 +98,13 @@ TEST_F(AnalysisTest, UnknownModuleIsAnErrorAndNothingRuns) {
 TEST_F(AnalysisTest, RecheckOfStoredSmsResultsReachesTheSameVerdict) {
   AnalysisRequest r = request(&indicators_);
   r.only_module = "sms";
-  auto outcome = analyse(SourceKind::kIosBackup, r);
+  auto outcome = analyse(*source_, r);
   ASSERT_TRUE(outcome) << outcome.error().describe();
   ASSERT_EQ(outcome->runs.size(), 1U);
   test::write_file(dir_ / "results" / "sms.json", outcome->runs[0].output.results_json().dump());
 
   AnalysisRequest again = request(&indicators_);
-  again.environment.ios_backup = nullptr;  // no evidence: only the stored records
+  // No evidence: only the stored records.
   const std::array kinds{SourceKind::kIosBackup};
   const RecheckOutcome rechecked = recheck(dir_ / "results", kinds, again);
   EXPECT_EQ(rechecked.outcome.verdict, Verdict::kSpywareSigns);

@@ -1,15 +1,25 @@
 #include "support/fixture_case.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
+#include "core/hash.hpp"
 #include "framework/registry.hpp"
 #include "framework/runner.hpp"
 #include "indicators/loader.hpp"
 #include "output/mvt_files.hpp"
+#include "sources/archive_source.hpp"
+#include "sources/directory_source.hpp"
 #include "sources/ios_backup.hpp"
+#include "sources/ios_backup_source.hpp"
+#include "sources/ios_paths.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"
 
@@ -70,6 +80,18 @@ plist::Bytes hex_bytes(const std::string& hex) {
     out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   }
   return out;
+}
+
+// A "blob_of" step on a file's bytes: "truncate" keeps the first bytes; "overwrite_at" + "content_hex"
+// overwrites bytes from an offset.
+void damage(std::string& data, const Json& step) {
+  if (step.contains("truncate")) data.resize(std::min(data.size(), step["truncate"].get<std::size_t>()));
+  if (step.contains("overwrite_at")) {
+    const auto bytes = hex_bytes(step.value("content_hex", ""));
+    const auto offset = step["overwrite_at"].get<std::size_t>();
+    if (data.size() < offset + bytes.size()) data.resize(offset + bytes.size());
+    std::copy(bytes.begin(), bytes.end(), data.begin() + static_cast<std::ptrdiff_t>(offset));
+  }
 }
 
 }  // namespace
@@ -139,13 +161,7 @@ void build_backup_from_spec(const FixtureCase& fixture, const fs::path& root) {
                                                   step["blob_of"].at("path").get<std::string>());
       const fs::path blob = root / id.substr(0, 2) / id;
       std::string data = read_file(blob);
-      if (step.contains("truncate")) data.resize(std::min(data.size(), step["truncate"].get<std::size_t>()));
-      if (step.contains("overwrite_at")) {
-        const auto bytes = hex_bytes(step.value("content_hex", ""));
-        const auto offset = step["overwrite_at"].get<std::size_t>();
-        if (data.size() < offset + bytes.size()) data.resize(offset + bytes.size());
-        std::copy(bytes.begin(), bytes.end(), data.begin() + static_cast<std::ptrdiff_t>(offset));
-      }
+      damage(data, step);
       write_file(blob, data);
     }
     if (step.contains("sql_into")) {
@@ -169,29 +185,24 @@ std::vector<fs::path> case_indicator_files(const FixtureCase& fixture, const fs:
   return files;
 }
 
-Json run_fixture_case(const FixtureCase& fixture) {
-  TempDir temp;
-  const fs::path root = temp / "backup";
-  build_backup_from_spec(fixture, root);
+namespace {
 
+ioc::IndicatorSet case_indicators(const FixtureCase& fixture, const fs::path& scratch) {
   ioc::IndicatorSources sources;
-  sources.paths = case_indicator_files(fixture, temp.path());
+  sources.paths = case_indicator_files(fixture, scratch);
   sources.use_environment = false;
   sources.use_user_data = false;
-  const ioc::IndicatorSet indicators = ioc::load_indicators(sources);
+  return ioc::load_indicators(sources);
+}
 
-  const Json& backup_spec = fixture.spec.at("backup");
-  std::optional<sources::BackupSecret> secret;
-  if (backup_spec.value("encrypted", false)) {
-    secret = sources::BackupSecret::from_password(backup_spec.value("password", testing::kDefaultBackupPassword));
-  }
-  auto backup = sources::IosBackup::open(root, secret ? &*secret : nullptr);
-  if (!backup) return Json{{"open_error", backup.error().message}};
+// Runs the case's module (and its dependencies) on `source`; the canonical output.
+Json run_on_source(const FixtureCase& fixture, const sources::Source& source, const ioc::IndicatorSet& indicators) {
   const RegistryEntry* entry = nullptr;
   for (const auto& e : module_registry()) {
     if (e.descriptor().id == fixture.module_id) entry = &e;
   }
   if (entry == nullptr) throw std::runtime_error("no module with id " + fixture.module_id);
+  // Modules are planned as for a backup whatever the source: the twin tests run the same module list.
   auto plan = plan_modules(module_registry(), SourceKind::kIosBackup, std::string(entry->descriptor().slug));
   if (!plan) throw std::runtime_error(plan.error().describe());
 
@@ -200,7 +211,7 @@ Json run_fixture_case(const FixtureCase& fixture) {
   RunEnvironment env;
   env.logger = &logger;
   env.indicators = &indicators;
-  env.ios_backup = &*backup;
+  env.source = &source;
   auto runs = run_modules(*plan, env, {});
   if (!runs) return Json{{"run_error", runs.error().message}};
   const auto it = std::find_if(runs->begin(), runs->end(),
@@ -236,6 +247,244 @@ Json run_fixture_case(const FixtureCase& fixture) {
     canonical["urls"] = std::move(urls);
   }
   return canonical;
+}
+
+// A container folder named like the device names them (a UUID), fixed per domain.
+std::string container_folder(std::string_view domain) {
+  const std::string h = hash::sha1_hex(std::string(domain));
+  std::string upper;
+  for (const char c : h.substr(0, 32)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper.substr(0, 8) + "-" + upper.substr(8, 4) + "-" + upper.substr(12, 4) + "-" + upper.substr(16, 4) + "-" +
+         upper.substr(20, 12);
+}
+
+std::optional<std::string> logical_place(std::string_view domain, std::string_view path) {
+  auto folder = sources::ios_paths::domain_folder(domain);
+  if (!folder) return std::nullopt;
+  if (const auto star = folder->find('*'); star != std::string::npos)
+    folder->replace(star, 1, container_folder(domain));
+  return *folder + std::string(path);
+}
+
+std::vector<std::uint8_t> file_bytes(const FixtureCase& fixture, const Json& file) {
+  std::string data;
+  if (file.contains("sql")) {
+    auto image = testing::sqlite_from_script(read_file(fixture.directory / file["sql"].get<std::string>()));
+    if (!image) throw std::runtime_error(image.error().describe());
+    data = *image;
+  } else if (file.contains("plist")) {
+    const auto format = file.value("format", "binary") == "xml" ? plist::Format::kXml : plist::Format::kBinary;
+    auto bytes = plist::serialize(plist_from_json(file["plist"]), format);
+    if (!bytes) throw std::runtime_error("fixture plist: " + bytes.error().describe());
+    return *bytes;
+  } else if (file.contains("content_hex")) {
+    return hex_bytes(file["content_hex"].get<std::string>());
+  } else {
+    data = file.value("content", "");
+  }
+  return {data.begin(), data.end()};
+}
+
+}  // namespace
+
+Json run_fixture_case(const FixtureCase& fixture) {
+  TempDir temp;
+  const fs::path root = temp / "backup";
+  build_backup_from_spec(fixture, root);
+  const ioc::IndicatorSet indicators = case_indicators(fixture, temp.path());
+
+  const Json& backup_spec = fixture.spec.at("backup");
+  std::optional<sources::BackupSecret> secret;
+  if (backup_spec.value("encrypted", false)) {
+    secret = sources::BackupSecret::from_password(backup_spec.value("password", testing::kDefaultBackupPassword));
+  }
+  auto backup = sources::IosBackup::open(root, secret ? &*secret : nullptr);
+  if (!backup) return Json{{"open_error", backup.error().message}};
+  const sources::IosBackupSource source(*backup);
+  return run_on_source(fixture, source, indicators);
+}
+
+Json run_fixture_on_source(const FixtureCase& fixture, const sources::Source& source) {
+  TempDir temp;
+  return run_on_source(fixture, source, case_indicators(fixture, temp.path()));
+}
+
+std::string to_string(TwinShape shape) {
+  switch (shape) {
+    case TwinShape::kFolder: return "folder";
+    case TwinShape::kWrappedFolder: return "wrapped_folder";
+    case TwinShape::kTarGz: return "tar_gz";
+    case TwinShape::kZip: return "zip";
+    case TwinShape::kZipInZip: return "zip_in_zip";
+  }
+  return "?";
+}
+
+bool has_filesystem_twin(const FixtureCase& fixture) {
+  // These read what only a backup has (Info.plist, Manifest.db).
+  for (const char* id : {"ios.backup_info", "ios.applications", "ios.manifest"}) {
+    if (fixture.module_id == id) return false;
+  }
+  if (!fixture.spec.contains("backup")) return false;
+  const Json& spec = fixture.spec["backup"];
+  for (const auto& step : spec.value("after", Json::array())) {
+    if (!step.contains("blob_of")) return false;
+  }
+  for (const auto& file : spec.value("files", Json::array())) {
+    if (file.contains("raw_metadata_hex")) return false;
+    if (!logical_place(file.at("domain").get<std::string>(), file.at("path").get<std::string>())) return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> build_tree_from_spec(const FixtureCase& fixture,
+                                                                      const fs::path& root) {
+  const Json& spec = fixture.spec.at("backup");
+  std::vector<std::pair<std::string, std::string>> names;
+  fs::create_directories(root);
+  for (const auto& file : spec.value("files", Json::array())) {
+    const std::string domain = file.at("domain");
+    const std::string path = file.at("path");
+    const auto place = logical_place(domain, path);
+    if (!place) throw std::runtime_error("no filesystem place for " + domain);
+    names.emplace_back(domain + "/" + path, *place);
+    const auto id = sources::IosBackup::file_id(domain, path);
+    names.emplace_back(id.substr(0, 2) + "/" + id, *place);
+    if (file.value("directory", false)) {
+      fs::create_directories(root / *place);
+      continue;
+    }
+    fs::create_directories((root / *place).parent_path());
+    const auto bytes = file_bytes(fixture, file);
+    write_file(root / *place, std::string(bytes.begin(), bytes.end()));
+  }
+  for (const auto& step : spec.value("after", Json::array())) {
+    if (!step.contains("blob_of")) continue;
+    const auto place =
+        logical_place(step["blob_of"].at("domain").get<std::string>(), step["blob_of"].at("path").get<std::string>());
+    std::string data = read_file(root / *place);
+    damage(data, step);
+    write_file(root / *place, data);
+  }
+  return names;
+}
+
+namespace {
+
+struct ArchiveWriteDeleter {
+  void operator()(archive* a) const { archive_write_free(a); }
+};
+struct EntryDeleter {
+  void operator()(archive_entry* e) const { archive_entry_free(e); }
+};
+
+}  // namespace
+
+void write_archive(const fs::path& file, ArchiveFormat format, const std::vector<ArchiveMember>& members) {
+  std::unique_ptr<archive, ArchiveWriteDeleter> writer(archive_write_new());
+  if (format == ArchiveFormat::kZip) {
+    archive_write_set_format_zip(writer.get());
+  } else {
+    archive_write_set_format_pax_restricted(writer.get());
+    if (format == ArchiveFormat::kTarGz) archive_write_add_filter_gzip(writer.get());
+  }
+  if (archive_write_open_filename(writer.get(), file.c_str()) != ARCHIVE_OK) {
+    throw std::runtime_error(std::string("archive: ") + archive_error_string(writer.get()));
+  }
+  for (const auto& m : members) {
+    std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
+    archive_entry_set_pathname(entry.get(), m.name.c_str());
+    archive_entry_set_mtime(entry.get(), 1700000000, 0);
+    switch (m.type) {
+      case ArchiveMember::Type::kFile:
+        archive_entry_set_filetype(entry.get(), AE_IFREG);
+        archive_entry_set_perm(entry.get(), 0644);
+        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(m.content.size()));
+        break;
+      case ArchiveMember::Type::kDirectory:
+        archive_entry_set_filetype(entry.get(), AE_IFDIR);
+        archive_entry_set_perm(entry.get(), 0755);
+        break;
+      case ArchiveMember::Type::kSymlink:
+        archive_entry_set_filetype(entry.get(), AE_IFLNK);
+        archive_entry_set_perm(entry.get(), 0777);
+        archive_entry_set_symlink(entry.get(), m.target.c_str());
+        break;
+      case ArchiveMember::Type::kHardlink:
+        archive_entry_set_filetype(entry.get(), AE_IFREG);
+        archive_entry_set_perm(entry.get(), 0644);
+        archive_entry_set_hardlink(entry.get(), m.target.c_str());
+        break;
+      case ArchiveMember::Type::kFifo:
+        archive_entry_set_filetype(entry.get(), AE_IFIFO);
+        archive_entry_set_perm(entry.get(), 0644);
+        break;
+    }
+    if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK) {
+      throw std::runtime_error(std::string("archive header: ") + archive_error_string(writer.get()));
+    }
+    if (m.type == ArchiveMember::Type::kFile && !m.content.empty()) {
+      archive_write_data(writer.get(), m.content.data(), m.content.size());
+    }
+  }
+  if (archive_write_close(writer.get()) != ARCHIVE_OK) {
+    throw std::runtime_error(std::string("archive close: ") + archive_error_string(writer.get()));
+  }
+}
+
+std::vector<ArchiveMember> tree_members(const fs::path& root, const std::string& prefix) {
+  std::vector<ArchiveMember> members;
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& path : paths) {
+    const std::string name = prefix + fs::relative(path, root).generic_string();
+    if (fs::is_directory(fs::symlink_status(path))) {
+      members.push_back({name + "/", "", ArchiveMember::Type::kDirectory, ""});
+    } else if (fs::is_regular_file(fs::symlink_status(path))) {
+      members.push_back({name, read_file(path), ArchiveMember::Type::kFile, ""});
+    }
+  }
+  return members;
+}
+
+Json run_fixture_twin(const FixtureCase& fixture, TwinShape shape,
+                      std::vector<std::pair<std::string, std::string>>* provenance) {
+  TempDir temp;
+  const fs::path tree = temp / "tree";
+  const fs::path wrapped = shape == TwinShape::kWrappedFolder ? tree / "filesystem1" : tree;
+  auto names = build_tree_from_spec(fixture, wrapped);
+  if (provenance != nullptr) *provenance = names;
+  const ioc::IndicatorSet indicators = case_indicators(fixture, temp.path());
+  const EvidenceGuard guard({tree});
+  switch (shape) {
+    case TwinShape::kFolder:
+    case TwinShape::kWrappedFolder: {
+      auto source = sources::DirectorySource::open(tree);
+      if (!source) return Json{{"open_error", source.error().message}};
+      return run_on_source(fixture, **source, indicators);
+    }
+    case TwinShape::kTarGz:
+    case TwinShape::kZip:
+    case TwinShape::kZipInZip: {
+      const fs::path file = temp / (shape == TwinShape::kTarGz ? "dump.tar.gz" : "dump.zip");
+      if (shape == TwinShape::kZipInZip) {
+        // The dump as a tar.gz inside a zip, as acquisitions are sometimes handed over.
+        const fs::path inner = temp / "inner.tar.gz";
+        write_archive(inner, ArchiveFormat::kTarGz, tree_members(tree, "./"));
+        write_archive(file, ArchiveFormat::kZip,
+                      {{"acquisition/dump.tar.gz", read_file(inner), ArchiveMember::Type::kFile, ""}});
+      } else {
+        write_archive(file, shape == TwinShape::kTarGz ? ArchiveFormat::kTarGz : ArchiveFormat::kZip,
+                      tree_members(tree, shape == TwinShape::kTarGz ? "./" : ""));
+      }
+      const EvidenceGuard archive_guard({file});
+      auto source = sources::ArchiveSource::open(file);
+      if (!source) return Json{{"open_error", source.error().message}};
+      return run_on_source(fixture, **source, indicators);
+    }
+  }
+  return Json{};
 }
 
 std::optional<FixtureCase> case_with_role(const std::string& module_id, std::string_view role) {

@@ -8,9 +8,14 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/json.hpp"
+
+namespace lumiere::sources {
+class Source;
+}
 
 namespace lumiere::test {
 
@@ -51,5 +56,43 @@ struct AssembledCases {
   std::set<std::string> iocs;
 };
 AssembledCases assemble_role_cases(std::string_view role);
+
+// --- The same files as a filesystem dump (sources/ios_paths.hpp places) ---
+
+// How the twin of a backup case is handed to the module.
+enum class TwinShape { kFolder, kWrappedFolder, kTarGz, kZip, kZipInZip };
+std::string to_string(TwinShape shape);
+
+// Whether the case can be built as a filesystem dump: no Info.plist overrides read by the module, no
+// Manifest.db steps, no raw Manifest rows, only domains with a filesystem place.
+bool has_filesystem_twin(const FixtureCase& fixture);
+
+// Writes the files of spec["backup"] at their filesystem places under `root` (app containers get a fixed
+// UUID-named folder) and applies the "blob_of" damage steps to them. Returns backup provenance → logical path
+// ("HomeDomain/Library/SMS/sms.db" → "private/var/mobile/Library/SMS/sms.db", and "<id[0:2]>/<id>" → the same).
+std::vector<std::pair<std::string, std::string>> build_tree_from_spec(const FixtureCase& fixture,
+                                                                      const std::filesystem::path& root);
+
+// One member of an archive written by write_archive.
+struct ArchiveMember {
+  enum class Type { kFile, kDirectory, kSymlink, kHardlink, kFifo };
+  std::string name;
+  std::string content;
+  Type type = Type::kFile;
+  std::string target;  // link target
+};
+enum class ArchiveFormat { kTar, kTarGz, kZip };
+// Writes `members` as an archive with libarchive's writer.
+void write_archive(const std::filesystem::path& file, ArchiveFormat format, const std::vector<ArchiveMember>& members);
+// Every regular file and folder under `root`, names relative to it, with `prefix` in front.
+std::vector<ArchiveMember> tree_members(const std::filesystem::path& root, const std::string& prefix = "");
+
+// Runs the case's module (and its dependencies) on any source, with the case's indicators; canonical output.
+Json run_fixture_on_source(const FixtureCase& fixture, const sources::Source& source);
+
+// Runs the case's module on its filesystem twin (built in a temporary folder) and returns the canonical
+// output with the filesystem names; `provenance` gets the mapping of build_tree_from_spec.
+Json run_fixture_twin(const FixtureCase& fixture, TwinShape shape,
+                      std::vector<std::pair<std::string, std::string>>* provenance = nullptr);
 
 }  // namespace lumiere::test

@@ -41,7 +41,7 @@ class Applications final : public RecordModule<ApplicationRecord> {
  protected:
   [[nodiscard]] Result<std::vector<ApplicationRecord>> extract(ModuleContext& ctx) const override {
     const auto* backup = ctx.ios_backup();
-    if (backup == nullptr) return unexpected(ErrorCode::kInternal, "applications needs an iOS backup");
+    if (backup == nullptr) return unexpected(ErrorCode::kNotFound, "only an iOS backup has Info.plist", "Info.plist");
     auto info = backup->read_root_plist("Info.plist");
     if (!info) return std::move(info).error();
     const plist::Value* applications = info->find("Applications");

@@ -42,7 +42,7 @@ class BackupInfo final : public RecordModule<Json> {
   // One record: the device identity, which is the module's results (a dict).
   [[nodiscard]] Result<std::vector<Json>> extract(ModuleContext& ctx) const override {
     const auto* backup = ctx.ios_backup();
-    if (backup == nullptr) return unexpected(ErrorCode::kInternal, "backup_info needs an iOS backup");
+    if (backup == nullptr) return unexpected(ErrorCode::kNotFound, "only an iOS backup has Info.plist", "Info.plist");
     auto info = backup->read_root_plist("Info.plist");
     if (!info) return std::move(info).error();
     if (!info->is<plist::Dict>()) return unexpected(ErrorCode::kParse, "Info.plist is not a dictionary", "Info.plist");

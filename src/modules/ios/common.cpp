@@ -3,70 +3,63 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 
 #include "core/sqlite_recover.hpp"
+#include "sources/ios_paths.hpp"
 
 namespace lumiere::modules::ios {
 
 Result<std::vector<sources::BackupFile>> find_artifacts(ModuleContext& ctx) {
-  const auto* backup = ctx.ios_backup();
+  const auto* source = ctx.source();
   const auto& descriptor = ctx.descriptor();
-  if (backup == nullptr) return unexpected(ErrorCode::kInternal, std::string(descriptor.slug) + " needs an iOS backup");
-  auto manifest = backup->manifest();
-  if (!manifest && manifest.error().code == ErrorCode::kEncrypted) return std::move(manifest).error();
-  const bool by_file_id = !manifest;
+  if (source == nullptr) return unexpected(ErrorCode::kInternal, std::string(descriptor.slug) + " has no evidence");
 
-  std::vector<sources::BackupFile> found;
+  std::vector<sources::EvidenceFile> found;
   std::string wanted;
-  for (const auto& location : descriptor.locations) {
-    if (location.relative_path.empty()) continue;
-    if (!wanted.empty()) wanted += ", ";
-    wanted += location.domain.empty() ? std::string("*/") + std::string(location.relative_path)
-                                      : std::string(location.domain) + "/" + std::string(location.relative_path);
-    if (by_file_id && (location.domain.empty() || location.relative_path.find('*') != std::string_view::npos)) {
-      continue;  // only Manifest.db can answer a query by path alone
-    }
-    std::optional<std::string_view> domain;
-    if (!location.domain.empty()) domain = location.domain;
-    auto files = backup->query(domain, location.relative_path);
-    if (!files) return std::move(files).error();
-    for (auto& file : *files) {
+  std::vector<sources::SourceNote> notes;
+  auto take = [&](std::vector<sources::EvidenceFile>& files) {
+    for (const auto& note : notes) ctx.warn(note.kind, note.path, note.message);
+    notes.clear();
+    for (auto& file : files) {
       const bool seen = std::any_of(found.begin(), found.end(),
-                                    [&](const sources::BackupFile& f) { return f.file_id == file.file_id; });
-      if (seen || file.flags == 2) continue;  // directories have no content
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(backup->blob_path(file.file_id), ec)) {
-        if (std::filesystem::exists(backup->blob_path(file.file_id), ec)) {
-          ctx.warn(WarningKind::kCorrupt, file.provenance(),
-                   fmt::format("listed in Manifest.db (file ID {}) but what the backup holds under that ID is not a "
-                               "regular file (a folder or a special file): not read",
-                               file.file_id));
-        } else {
-          ctx.warn(
-              WarningKind::kMissing, file.provenance(),
-              fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id));
-        }
-        continue;
+                                    [&](const sources::EvidenceFile& f) { return f.file_id == file.file_id; });
+      if (!seen) found.push_back(std::move(file));
+    }
+  };
+  auto want = [&wanted](std::string_view what) {
+    if (!wanted.empty()) wanted += ", ";
+    wanted += what;
+  };
+  if (source->kind() == sources::EvidenceKind::kIosBackup) {
+    for (const auto& location : descriptor.locations) {
+      if (location.relative_path.empty()) continue;
+      want(location.domain.empty() ? std::string("*/") + std::string(location.relative_path)
+                                   : std::string(location.domain) + "/" + std::string(location.relative_path));
+      std::optional<std::string_view> domain;
+      if (!location.domain.empty()) domain = location.domain;
+      auto files = source->locate(domain, location.relative_path, notes);
+      if (!files) return std::move(files).error();
+      take(*files);
+    }
+  } else {
+    std::vector<std::string> globs;
+    if (auto listed = sources::ios_paths::module_globs(descriptor.slug)) {
+      globs.assign(listed->begin(), listed->end());
+    } else {
+      for (const auto& location : descriptor.locations) {
+        for (auto& glob : sources::ios_paths::location_globs(location.domain, location.relative_path, location.fs_glob))
+          globs.push_back(std::move(glob));
       }
-      if (by_file_id) {
-        ctx.warn(WarningKind::kNote, file.provenance(),
-                 fmt::format("Manifest.db is unusable ({}); this file was found by its file ID, SHA-1 of "
-                             "\"domain-relativePath\", and files found only through Manifest.db were not analysed",
-                             manifest.error().message));
-      }
-      found.push_back(std::move(file));
+    }
+    for (const auto& glob : globs) {
+      want(glob);
+      auto files = source->glob(glob, notes);
+      if (!files) return std::move(files).error();
+      take(*files);
     }
   }
-  if (found.empty()) {
-    if (by_file_id) {
-      return unexpected(ErrorCode::kNotFound,
-                        fmt::format("not found by file ID, and Manifest.db is unusable ({})", manifest.error().message),
-                        wanted);
-    }
-    return unexpected(ErrorCode::kNotFound, "not in the backup", wanted);
-  }
+  if (found.empty()) return unexpected(ErrorCode::kNotFound, source->not_found_reason(), wanted);
   return found;
 }
 
@@ -80,9 +73,9 @@ Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Data
 }
 
 Result<sqlite::Database> open_artifact_database(ModuleContext& ctx, const sources::BackupFile& file) {
-  const auto* backup = ctx.ios_backup();
-  if (backup == nullptr) return unexpected(ErrorCode::kInternal, "no iOS backup");
-  auto db = backup->open_database(file);
+  const auto* source = ctx.source();
+  if (source == nullptr) return unexpected(ErrorCode::kInternal, "no evidence");
+  auto db = source->open_database(file);
   if (!db) return db;
   auto ok = db->probe();
   if (ok) return db;

@@ -17,13 +17,16 @@
 #include "framework/module.hpp"
 #include "framework/sql_select.hpp"
 #include "sources/ios_backup.hpp"
+#include "sources/source.hpp"
 
 namespace lumiere::modules::ios {
 
-// The backup files of the module's artifact, over every location of its descriptor (an empty domain means
-// any domain; a '*' in the path is a Manifest.db query), in descriptor order, each file once. Files listed in
-// Manifest.db whose blob is absent are skipped with a warning. When Manifest.db is unusable (damaged, no
-// Files table), exact locations are still found by file ID, with a note saying so.
+// The files of the module's artifact through ctx.source(). In a backup: over every location of its descriptor
+// (an empty domain means any domain; a '*' in the path is a Manifest.db query), in descriptor order, each file
+// once; files listed in Manifest.db whose blob is absent are skipped with a warning; when Manifest.db is
+// unusable (damaged, no Files table), exact locations are still found by file ID, with a note saying so. In a
+// folder or an archive: the module's filesystem globs (sources/ios_paths.hpp); matching entries that were
+// refused (links, special files, hostile members) are warnings naming them.
 // kNotFound when nothing is there; kEncrypted for an encrypted backup without its key.
 Result<std::vector<sources::BackupFile>> find_artifacts(ModuleContext& ctx);
 
@@ -142,7 +145,7 @@ template <class Record>
 Result<std::vector<Record>> extract_each_plist(
     ModuleContext& ctx, const std::function<Result<std::vector<Record>>(const plist::Value&)>& parse) {
   return extract_each_artifact<Record>(ctx, [&](const sources::BackupFile& file) -> Result<std::vector<Record>> {
-    auto value = ctx.ios_backup()->read_plist(file);
+    auto value = ctx.source()->read_plist(file);
     Result<std::vector<Record>> parsed = value ? parse(*value) : Result<std::vector<Record>>(std::move(value).error());
     if (parsed) return parsed;
     Error error = std::move(parsed).error();

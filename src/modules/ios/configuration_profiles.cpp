@@ -70,7 +70,7 @@ class ConfigurationProfiles final : public RecordModule<ConfigurationProfileReco
     for (const auto& file : *files) {
       if (!is_profile_stub(file.relative_path)) continue;
       any_stub = true;
-      auto stub = ctx.ios_backup()->read_plist(file);
+      auto stub = ctx.source()->read_plist(file);
       if (!stub) {
         ctx.warn(WarningKind::kCorrupt, file.provenance(), "unreadable configuration profile: " + stub.error().message);
         continue;

@@ -73,7 +73,7 @@ class Manifest final : public RecordModule<ManifestRecord> {
  protected:
   [[nodiscard]] Result<std::vector<ManifestRecord>> extract(ModuleContext& ctx) const override {
     const auto* backup = ctx.ios_backup();
-    if (backup == nullptr) return unexpected(ErrorCode::kInternal, "manifest needs an iOS backup");
+    if (backup == nullptr) return unexpected(ErrorCode::kNotFound, "only an iOS backup has Manifest.db", "Manifest.db");
     auto db = backup->manifest();
     if (!db) return std::move(db).error();
     auto records = parse_manifest(**db);

@@ -49,7 +49,7 @@ class ProfileEvents final : public RecordModule<ProfileEventRecord> {
     std::vector<ProfileEventRecord> records;
     std::optional<Error> last_error;
     for (const auto& file : *files) {
-      auto events = ctx.ios_backup()->read_plist(file);
+      auto events = ctx.source()->read_plist(file);
       if (!events) {
         if (files->size() > 1) ctx.warn(WarningKind::kCorrupt, file.provenance(), events.error().message);
         last_error = std::move(events).error();

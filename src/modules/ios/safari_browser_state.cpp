@@ -56,7 +56,7 @@ class SafariBrowserState final : public RecordModule<SafariTab> {
           });
       if (!rows) return rows;
       for (const auto& problem : bad_sessions) ctx.warn(WarningKind::kCorrupt, file.provenance(), problem);
-      for (auto& t : *rows) t.safari_browser_state_db = file.file_id.substr(0, 2) + "/" + file.file_id;
+      for (auto& t : *rows) t.safari_browser_state_db = file.stored_path();
       return rows;
     });
     if (!tabs) return tabs;

@@ -92,7 +92,7 @@ class SafariHistory final : public RecordModule<SafariVisit> {
     auto visits = extract_each_artifact<SafariVisit>(ctx, [&ctx](const sources::BackupFile& file) {
       auto rows = parse_artifact_database<std::vector<SafariVisit>>(ctx, file, parse_safari_history);
       if (rows) {
-        for (auto& v : *rows) v.safari_history_db = file.file_id.substr(0, 2) + "/" + file.file_id;
+        for (auto& v : *rows) v.safari_history_db = file.stored_path();
       }
       return rows;
     });

@@ -120,8 +120,7 @@ class WebkitSessionResourceLog final : public RecordModule<SessionLog> {
       }
       ctx.log().info(ctx.logger_name(),
                      fmt::format("Extracted {} browsing statistics from {}", entries->size(), file.provenance()));
-      logs.push_back(
-          SessionLog{file.file_id.substr(0, 2) + "/" + file.file_id, file.provenance(), std::move(*entries)});
+      logs.push_back(SessionLog{file.stored_path(), file.provenance(), std::move(*entries)});
     }
     if (logs.empty() && first_error) return std::move(*first_error);
     return logs;
@@ -140,7 +139,7 @@ class WebkitSessionResourceLog final : public RecordModule<SessionLog> {
 
  private:
   static Result<Json> read_file(ModuleContext& ctx, const sources::BackupFile& file) {
-    auto root = ctx.ios_backup()->read_plist(file);
+    auto root = ctx.source()->read_plist(file);
     if (!root) {
       const ErrorCode code = root.error().code == ErrorCode::kParse ? ErrorCode::kCorrupt : root.error().code;
       return Error{code, root.error().message, file.provenance()};

@@ -1,0 +1,76 @@
+#include "sources/ios_backup_source.hpp"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+
+namespace lumiere::sources {
+
+std::string IosBackupSource::not_found_reason() const {
+  auto manifest = backup_.manifest();
+  if (!manifest) return fmt::format("not found by file ID, and Manifest.db is unusable ({})", manifest.error().message);
+  return "not in the backup";
+}
+
+Result<std::vector<EvidenceFile>> IosBackupSource::locate(std::optional<std::string_view> domain,
+                                                          std::string_view relative_path,
+                                                          std::vector<SourceNote>& notes) const {
+  auto manifest = backup_.manifest();
+  if (!manifest && manifest.error().code == ErrorCode::kEncrypted) return std::move(manifest).error();
+  const bool by_file_id = !manifest;
+  // Only Manifest.db can answer a query by path alone.
+  if (by_file_id && (!domain || relative_path.find('*') != std::string_view::npos)) return std::vector<EvidenceFile>{};
+  auto files = backup_.query(domain, relative_path);
+  if (!files) return std::move(files).error();
+  std::vector<EvidenceFile> found;
+  for (auto& file : *files) {
+    if (file.flags == 2) continue;  // directories have no content
+    std::error_code ec;
+    const auto blob = backup_.blob_path(file.file_id);
+    if (!std::filesystem::is_regular_file(blob, ec)) {
+      if (std::filesystem::exists(blob, ec)) {
+        notes.push_back({WarningKind::kCorrupt, file.provenance(),
+                         fmt::format("listed in Manifest.db (file ID {}) but what the backup holds under that ID is "
+                                     "not a regular file (a folder or a special file): not read",
+                                     file.file_id)});
+      } else {
+        notes.push_back(
+            {WarningKind::kMissing, file.provenance(),
+             fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id)});
+      }
+      continue;
+    }
+    if (by_file_id) {
+      notes.push_back({WarningKind::kNote, file.provenance(),
+                       fmt::format("Manifest.db is unusable ({}); this file was found by its file ID, SHA-1 of "
+                                   "\"domain-relativePath\", and files found only through Manifest.db were not "
+                                   "analysed",
+                                   manifest.error().message)});
+    }
+    found.push_back(std::move(file));
+  }
+  return found;
+}
+
+Result<void> IosBackupSource::for_each_file(const std::function<void(const EvidenceFile&)>& visit) const {
+  auto files = backup_.query(std::nullopt, "*");
+  if (!files) return std::move(files).error();
+  for (const auto& file : *files) {
+    if (file.flags != 2) visit(file);
+  }
+  return {};
+}
+
+Result<std::vector<std::uint8_t>> IosBackupSource::read(const EvidenceFile& file) const {
+  return backup_.read(file);
+}
+
+Result<void> IosBackupSource::read_stream(const EvidenceFile& file, const ContentSink& sink) const {
+  return backup_.read_stream(file, sink);
+}
+
+Result<sqlite::Database> IosBackupSource::open_database(const EvidenceFile& file) const {
+  return backup_.open_database(file);
+}
+
+}  // namespace lumiere::sources
