@@ -2,7 +2,6 @@
 // outputs, print the verdict, return the exit code.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -30,10 +29,6 @@ struct CheckOptions {
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
   SecretOptions secret;          // for an encrypted backup
 };
-
-// -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2),
-// and the secret of an encrypted backup (-p/--password, --password-file, -k/--key-file).
-void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast = true);
 
 // Prints the modules that apply to `source` (for --list-modules).
 void list_modules(SourceKind source);

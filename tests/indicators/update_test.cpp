@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "cli/iocs_command.hpp"
+#include "cli/app.hpp"
 #include "indicators/http_test_server.hpp"
 #include "indicators/loader.hpp"
 #include "indicators/stix_fixtures.hpp"
@@ -176,14 +176,12 @@ TEST_F(UpdateEndToEnd, CliUpdateListAndCheck) {
   EXPECT_EQ(user_indicators_dir(), xdg_home.path() / "lumiere" / "indicators");
 
   const auto run = [](std::vector<std::string> args) {
-    CLI::App app("lumiere");
-    int exit_code = -1;
-    cli::add_iocs_commands(app, exit_code);
-    std::vector<const char*> argv{"lumiere"};
-    for (const auto& arg : args) argv.push_back(arg.c_str());
+    args.insert(args.begin(), "lumiere");
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
     testing::internal::CaptureStdout();
     testing::internal::CaptureStderr();
-    app.parse(static_cast<int>(argv.size()), argv.data());
+    const int exit_code = cli::run(static_cast<int>(argv.size()), argv.data());
     const std::string out = testing::internal::GetCapturedStdout() + testing::internal::GetCapturedStderr();
     return std::make_pair(exit_code, out);
   };
