@@ -21,10 +21,6 @@ Json mac_date(Json value) {
   return value;
 }
 
-std::string py_str(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : python_repr(value);
-}
-
 // Output key, table column. Columns missing from an older or newer schema are selected as NULL.
 struct Field {
   std::string_view key;

@@ -12,10 +12,6 @@
 namespace lumiere::modules::ios {
 namespace {
 
-std::string py_str(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : python_repr(value);
-}
-
 class Calls final : public RecordModule<CallRecord> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return calls_descriptor(); }

@@ -16,7 +16,7 @@ Json redirect_json(const std::optional<std::int64_t>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
-std::string python_str(const std::optional<std::int64_t>& value) {
+std::string optional_python_str(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("None");
 }
 
@@ -69,7 +69,7 @@ class ChromeHistory final : public RecordModule<ChromeVisit> {
   void timeline(ModuleContext& ctx, const ChromeVisit& v) const override {
     ctx.timeline(timeconv::chrome_to_iso(v.timestamp), "visit",
                  fmt::format("{} - {} (visit ID: {}, redirect source: {})", v.id, utf8_backslashreplace(v.url),
-                             v.visit_id, python_str(v.redirect_source)));
+                             v.visit_id, optional_python_str(v.redirect_source)));
   }
 
  private:

@@ -8,6 +8,7 @@
 
 #include "core/base64.hpp"
 #include "core/sqlite_recover.hpp"
+#include "core/time.hpp"
 
 namespace lumiere::modules::ios {
 
@@ -163,6 +164,32 @@ std::string python_str(const Json& value) {
   if (value.is_boolean()) return value.get<bool>() ? "True" : "False";
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
+}
+
+std::string py_str(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : python_repr(value);
+}
+
+std::string text_of(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+std::optional<std::int64_t> optional_field(const Json& stored, const char* key) {
+  const auto it = stored.find(key);
+  if (it == stored.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+std::string mac_time_iso(const Json& value) {
+  if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
+  if (value.is_number_float()) return timeconv::mac_to_iso(value.get<double>());
+  return "";
+}
+
+Json mac_time_json(const sqlite::Statement& stmt, int column) {
+  if (stmt.type(column) == SQLITE_INTEGER) return timeconv::mac_to_iso(stmt.integer(column));
+  if (stmt.type(column) == SQLITE_FLOAT) return timeconv::mac_to_iso(stmt.real(column));
+  return nullptr;
 }
 
 }  // namespace lumiere::modules::ios

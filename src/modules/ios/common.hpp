@@ -2,6 +2,7 @@
 // SQLite artifact (salvaging a damaged one), probing schemas, and checking links against indicators.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -88,6 +89,29 @@ Json column_json(const sqlite::Statement& stmt, std::string_view column);  // BL
 
 // Python's str() of a JSON value as f-strings render record fields in timeline rows (None, True, 12, text).
 std::string python_str(const Json& value);
+
+// A value inside an f-string as the calendar, calls and netbase timelines print it: text as is, anything
+// else (numbers, None) as Python's repr.
+std::string py_str(const Json& value);
+
+// The text of a JSON string, "" for anything else.
+std::string text_of(const Json& value);
+
+template <class T>
+Json optional_json(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+// An integer field of a stored record, nullopt when absent or not an integer.
+std::optional<std::int64_t> optional_field(const Json& stored, const char* key);
+
+// A Mac absolute time (integer or float seconds) as ISO text; "" (mac_time_iso) or null (mac_time_json)
+// for anything else.
+std::string mac_time_iso(const Json& value);
+Json mac_time_json(const sqlite::Statement& stmt, int column);
+
+// WhatsApp's suffix of a LID (linked identity) JID.
+inline constexpr std::string_view kLidSuffix = "@lid";
 
 // Salvage helper used by parse_artifact_database.
 Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Database& damaged);

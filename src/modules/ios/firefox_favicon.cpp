@@ -12,10 +12,6 @@
 namespace lumiere::modules::ios {
 namespace {
 
-Json optional_json(const std::optional<std::int64_t>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-
 class FirefoxFavicon final : public RecordModule<FirefoxFaviconRecord> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return firefox_favicon_descriptor(); }

@@ -14,16 +14,6 @@ namespace {
 
 constexpr double kMicrosPerSecond = 1e6;
 
-Json optional_json(const std::optional<std::int64_t>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-
-std::optional<std::int64_t> optional_field(const Json& stored, const char* key) {
-  const auto it = stored.find(key);
-  if (it == stored.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
-
 class FirefoxHistory final : public RecordModule<FirefoxVisit> {
  public:
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return firefox_history_descriptor(); }

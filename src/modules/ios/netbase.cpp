@@ -21,17 +21,6 @@ std::string mac_json_to_iso(const Json& value) {
   return "";
 }
 
-// Python's str() of a value inside an f-string: text as is, numbers and None as repr.
-std::string py_str(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  return python_repr(value);
-}
-
-template <class T>
-Json optional_json(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-
 std::string timestamp_text(const Json& value) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }

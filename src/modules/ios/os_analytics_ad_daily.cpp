@@ -32,7 +32,7 @@ std::string baseline_time(const plist::Value& value) {
 }
 
 // Python's str() of a number as MVT's f-string prints it (1.0 stays "1.0").
-std::string python_str(const Json& value) {
+std::string analytics_python_str(const Json& value) {
   if (value.is_null()) return "None";
   if (value.is_number_float()) {
     const double d = value.get<double>();
@@ -87,8 +87,9 @@ class OsAnalyticsAdDaily final : public RecordModule<OsAnalyticsAdDailyRecord> {
 
   void timeline(ModuleContext& ctx, const OsAnalyticsAdDailyRecord& r) const override {
     ctx.timeline(r.ts, "osanalytics_addaily",
-                 fmt::format("{} WIFI IN: {} WIFI OUT: {} - WWAN IN: {} WWAN OUT: {}", r.package, python_str(r.wifi_in),
-                             python_str(r.wifi_out), python_str(r.wwan_in), python_str(r.wwan_out)));
+                 fmt::format("{} WIFI IN: {} WIFI OUT: {} - WWAN IN: {} WWAN OUT: {}", r.package,
+                             analytics_python_str(r.wifi_in), analytics_python_str(r.wifi_out),
+                             analytics_python_str(r.wwan_in), analytics_python_str(r.wwan_out)));
   }
 };
 

@@ -15,18 +15,8 @@
 namespace lumiere::modules::ios {
 namespace {
 
-constexpr std::int64_t kMicrosPerSecond = 1000000;
+constexpr std::int64_t kMicrosPerSecondInt = 1000000;
 constexpr double kMicrosPerMilli = 1000.0;
-
-Json optional_json(const std::optional<std::int64_t>& value) {
-  return value ? Json(*value) : Json(nullptr);
-}
-
-std::optional<std::int64_t> optional_field(const Json& stored, const char* key) {
-  const auto it = stored.find(key);
-  if (it == stored.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
 
 // The URL's network location (host and port) as Python's urlparse netloc: what two visits are compared on.
 std::string netloc(std::string_view url) {
@@ -88,7 +78,7 @@ void find_injections(ModuleContext& ctx, const std::vector<SafariVisit>& visits,
     const auto destination_time = timeconv::parse_iso(timeconv::mac_to_iso(destination.timestamp));
     if (!origin_time || !destination_time) continue;
     const std::int64_t delta = *destination_time - *origin_time;
-    if (delta < 0 || delta >= kMicrosPerSecond) continue;  // Python timedelta.seconds == 0
+    if (delta < 0 || delta >= kMicrosPerSecondInt) continue;  // Python timedelta.seconds == 0
     ctx.alert(AlertLevel::kMedium,
               fmt::format("Redirect took less than a second! ({} milliseconds)",
                           python_float(static_cast<double>(delta) / kMicrosPerMilli)),

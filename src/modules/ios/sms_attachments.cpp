@@ -12,11 +12,11 @@
 namespace lumiere::modules::ios {
 namespace {
 
-constexpr std::array<std::string_view, 5> kBase64Columns{"user_info", "sticker_user_info", "attribution_info",
-                                                         "ck_server_change_token_blob",
-                                                         "sr_ck_server_change_token_blob"};
-constexpr std::array<std::string_view, 6> kRequiredColumns{"ROWID",    "created_date", "start_date",
-                                                           "filename", "is_outgoing",  "user_info"};
+constexpr std::array<std::string_view, 5> kAttachmentBase64Columns{"user_info", "sticker_user_info", "attribution_info",
+                                                                   "ck_server_change_token_blob",
+                                                                   "sr_ck_server_change_token_blob"};
+constexpr std::array<std::string_view, 6> kRequiredAttachmentColumns{"ROWID",    "created_date", "start_date",
+                                                                     "filename", "is_outgoing",  "user_info"};
 struct JoinColumns {
   std::string_view table;
   std::string_view first;
@@ -34,17 +34,11 @@ struct AttachmentRecord {
   std::string provenance;
 };
 
-std::string mac_time_iso(const Json& value) {
-  if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
-  if (value.is_number_float()) return timeconv::mac_to_iso(value.get<double>());
-  return "";
-}
-
 Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& db) {
   auto attachment = table_columns(db, "attachment");
   if (!attachment) return std::move(attachment).error();
   if (!attachment->exists()) return unexpected(unsupported_schema(db, "no table attachment"));
-  for (const auto column : kRequiredColumns) {
+  for (const auto column : kRequiredAttachmentColumns) {
     if (!attachment->has(column)) {
       return unexpected(unsupported_schema(db, fmt::format("table attachment has no column {}", column)));
     }
@@ -78,7 +72,8 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
     j = Json::object();
     for (int i = 0; i < column_count; ++i) {
       const std::string& name = attachment->names[static_cast<std::size_t>(i)];
-      const bool base64 = std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end();
+      const bool base64 = std::find(kAttachmentBase64Columns.begin(), kAttachmentBase64Columns.end(), name) !=
+                          kAttachmentBase64Columns.end();
       j[name] = column_json(*stmt, i, base64);
     }
     j["attachment_id"] = column_json(*stmt, column_count, false);
@@ -95,11 +90,9 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
   return records;
 }
 
-const ModuleDescriptor& descriptor_ref();
-
 class SmsAttachments final : public RecordModule<AttachmentRecord> {
  public:
-  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return descriptor_ref(); }
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return sms_attachments_descriptor(); }
 
  protected:
   [[nodiscard]] Result<std::vector<AttachmentRecord>> extract(ModuleContext& ctx) const override {
@@ -139,10 +132,6 @@ class SmsAttachments final : public RecordModule<AttachmentRecord> {
                              field("total_bytes"), field("is_sticker"), field("has_user_info")));
   }
 };
-
-const ModuleDescriptor& descriptor_ref() {
-  return sms_attachments_descriptor();
-}
 
 }  // namespace
 
