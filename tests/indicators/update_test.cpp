@@ -33,6 +33,8 @@ class ScopedEnv {
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ScopedEnv(ScopedEnv&&) = delete;
+  ScopedEnv& operator=(ScopedEnv&&) = delete;
 
  private:
   const char* name_;
@@ -178,6 +180,7 @@ TEST_F(UpdateEndToEnd, CliUpdateListAndCheck) {
   const auto run = [](std::vector<std::string> args) {
     args.insert(args.begin(), "lumiere");
     std::vector<char*> argv;
+    argv.reserve(args.size());
     for (auto& arg : args) argv.push_back(arg.data());
     testing::internal::CaptureStdout();
     testing::internal::CaptureStderr();
@@ -235,6 +238,7 @@ TEST(Sources, PathsEnvironmentAndUserDataAreCumulativeAndDeduplicated) {
   sources.paths = {root / "given", root / "given-link" / "nested" / "g.stix2", root / "explicit.txt"};
   const auto files = indicator_files(sources);
   std::vector<std::string> names;
+  names.reserve(files.size());
   for (const auto& file : files) names.push_back(file.filename().string());
   EXPECT_EQ(names, (std::vector<std::string>{"g.stix2", "explicit.txt", "auto.stix2", "e.stix2"}));
 
