@@ -22,40 +22,47 @@ namespace fs = std::filesystem;
 
 // The case of each module planted in the infected backup. Where two modules read the same file, the first
 // listed owns it (sms.db is assembled below from both SMS fixtures).
-const std::vector<std::pair<std::string, std::string>> kInfected{
-    {"backup_info", "typical_ios15"},
-    {"profile_events", "pegasus_process_hit"},
-    {"configuration_profiles", "cytrox_profile_hit"},
-    {"manifest", "pegasus_hit"},
-    {"calls", "typical_ios14"},
-    {"chrome_favicon", "pegasus_hit"},
-    {"chrome_history", "pegasus_hit"},
-    {"contacts", "typical"},
-    {"firefox_favicon", "pegasus_hit"},
-    {"firefox_history", "pegasus_hit"},
-    {"id_status_cache", "pegasus_email_hit"},
-    {"locationd_clients", "predator_pegasus_hit"},
-    {"os_analytics_ad_daily", "pegasus_process_hit"},
-    {"datausage", "pegasus_hit"},
-    {"safari_browser_state", "pegasus_hit"},
-    {"safari_history", "pegasus_hit"},
-    {"tcc", "pegasus_hit_v3"},
-    {"sms", "pegasus_hit"},
-    {"sms_attachments", "indicator_hit"},
-    {"webkit_resource_load_statistics", "pegasus_hit"},
-    {"webkit_session_resource_log", "pegasus_hit"},
-    {"whatsapp", "pegasus_hit"},
-    {"whatsapp_contacts", "typical_ios17"},
-    {"interaction_c", "whatsapp_resolved_ios16"},
-    {"shortcuts", "pegasus_hit"},
-    {"applications", "rcs_lab_app_hit"},
-    {"calendar", "pegasus_email_hit"},
-    {"global_preferences", "lockdown_enabled"},
-};
+const std::vector<std::pair<std::string, std::string>>& infected_cases() {
+  static const std::vector<std::pair<std::string, std::string>> kCases{
+      {"backup_info", "typical_ios15"},
+      {"profile_events", "pegasus_process_hit"},
+      {"configuration_profiles", "cytrox_profile_hit"},
+      {"manifest", "pegasus_hit"},
+      {"calls", "typical_ios14"},
+      {"chrome_favicon", "pegasus_hit"},
+      {"chrome_history", "pegasus_hit"},
+      {"contacts", "typical"},
+      {"firefox_favicon", "pegasus_hit"},
+      {"firefox_history", "pegasus_hit"},
+      {"id_status_cache", "pegasus_email_hit"},
+      {"locationd_clients", "predator_pegasus_hit"},
+      {"os_analytics_ad_daily", "pegasus_process_hit"},
+      {"datausage", "pegasus_hit"},
+      {"safari_browser_state", "pegasus_hit"},
+      {"safari_history", "pegasus_hit"},
+      {"tcc", "pegasus_hit_v3"},
+      {"sms", "pegasus_hit"},
+      {"sms_attachments", "indicator_hit"},
+      {"webkit_resource_load_statistics", "pegasus_hit"},
+      {"webkit_session_resource_log", "pegasus_hit"},
+      {"whatsapp", "pegasus_hit"},
+      {"whatsapp_contacts", "typical_ios17"},
+      {"interaction_c", "whatsapp_resolved_ios16"},
+      {"shortcuts", "pegasus_hit"},
+      {"applications", "rcs_lab_app_hit"},
+      {"calendar", "pegasus_email_hit"},
+      {"global_preferences", "lockdown_enabled"},
+  };
+  return kCases;
+}
 
 // Modules whose heuristics run without indicators (spec: "always").
-const std::set<std::string> kAlwaysOn{"profile_events",  "datausage",    "safari_history", "sms",
-                                      "sms_attachments", "applications", "calendar",       "global_preferences"};
+const std::set<std::string>& always_on_modules() {
+  static const std::set<std::string> kModules{
+      "profile_events",  "datausage",    "safari_history", "sms",
+      "sms_attachments", "applications", "calendar",       "global_preferences"};
+  return kModules;
+}
 
 using AlertKey = std::tuple<std::string, std::string, std::string>;  // level, message, indicator value
 
@@ -111,7 +118,7 @@ fs::path assembled_sms_script(const fs::path& scratch) {
   }
   rows += "\nINSERT INTO handle (ROWID, id, country, service) VALUES (4, '+41791234567', 'ch', 'SMS');";
   script += "\n" + rows;
-  const fs::path file = scratch / "sms_assembled.sql";
+  fs::path file = scratch / "sms_assembled.sql";
   test::write_file(file, script + "\n");
   return file;
 }
@@ -138,7 +145,7 @@ fs::path build(const Json& spec, const fs::path& root, const fs::path& case_dir)
 
 Json infected_spec(const fs::path& scratch, std::set<std::string>& iocs,
                    std::map<std::string, std::vector<AlertKey>>& expected) {
-  Json spec = assemble(kInfected, scratch, iocs, expected);
+  Json spec = assemble(infected_cases(), scratch, iocs, expected);
   const std::string sms_script = assembled_sms_script(scratch).string();
   for (auto& file : spec["backup"]["files"]) {
     if (file["domain"] == "HomeDomain" && file["path"] == "Library/SMS/sms.db") file["sql"] = sms_script;
@@ -155,6 +162,7 @@ TEST(AllModules, EveryPlantedIndicatorIsReportedOnceByItsModule) {
   const fs::path backup = build(spec, temp / "backup", temp.path());
 
   std::vector<fs::path> iocs;
+  iocs.reserve(ioc_names.size());
   for (const auto& name : ioc_names) iocs.push_back(test::shared_iocs_dir() / name);
   EXPECT_NE(ioc_names.count("AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2"), 0U);
   const Json alerts = run_scan(backup, temp / "out", iocs, temp.path());
@@ -187,7 +195,7 @@ TEST(AllModules, WithoutIndicatorsOnlyAlwaysOnHeuristicsAlert) {
   for (const auto& alert : alerts) {
     EXPECT_TRUE(alert["matched_indicator"].is_null()) << alert.dump();
     const std::string module = alert.value("module", "");
-    EXPECT_TRUE(kAlwaysOn.count(module)) << "module " << module << " alerted without indicators";
+    EXPECT_TRUE(always_on_modules().count(module)) << "module " << module << " alerted without indicators";
     modules.insert(module);
   }
   // The planted heuristics fire: Apple's threat notification, the /var/tmp attachment, the DataUsage gaps...
@@ -199,7 +207,7 @@ TEST(AllModules, WithoutIndicatorsOnlyAlwaysOnHeuristicsAlert) {
 TEST(AllModules, CleanBackupWithAllSharedIndicatorsHasNoHighOrCritical) {
   test::TempDir temp;
   std::vector<std::pair<std::string, std::string>> clean;
-  for (const auto& [slug, name] : kInfected) {
+  for (const auto& [slug, name] : infected_cases()) {
     for (const auto& candidate : {"clean", "clean_ios17", "clean_without_lid_db", "empty_address_book"}) {
       if (fs::exists(fixture_dir(slug, candidate) / "case.json")) {
         clean.emplace_back(slug, candidate);
