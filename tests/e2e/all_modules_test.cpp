@@ -12,16 +12,15 @@
 #include <tuple>
 
 #include "core/json.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
 
 namespace lumiere {
-namespace {
 
-namespace fs = std::filesystem;
+namespace e2e {
 
-// The case of each module planted in the infected backup. Where two modules read the same file, the first
-// listed owns it (sms.db is assembled below from both SMS fixtures).
+// sms.db is assembled below from both SMS fixtures.
 const std::vector<std::pair<std::string, std::string>>& infected_cases() {
   static const std::vector<std::pair<std::string, std::string>> kCases{
       {"backup_info", "typical_ios15"},
@@ -55,6 +54,14 @@ const std::vector<std::pair<std::string, std::string>>& infected_cases() {
   };
   return kCases;
 }
+
+}  // namespace e2e
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using e2e::infected_cases;
 
 // Modules whose heuristics run without indicators (spec: "always").
 const std::set<std::string>& always_on_modules() {

@@ -9,7 +9,7 @@
 
 #include "core/json.hpp"
 #include "core/sqlite.hpp"
-#include "e2e/e2e_iocs.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "sources/ios_backup.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
 
@@ -20,44 +21,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where two modules read the same file, the first listed owns it.
-const std::vector<std::pair<std::string, std::string>> kCases{
-    {"backup_info", "typical_ios15"},
-    {"profile_events", "pegasus_process_hit"},
-    {"configuration_profiles", "cytrox_profile_hit"},
-    {"manifest", "pegasus_hit"},
-    {"calls", "typical_ios14"},
-    {"chrome_favicon", "pegasus_hit"},
-    {"chrome_history", "pegasus_hit"},
-    {"contacts", "typical"},
-    {"firefox_favicon", "pegasus_hit"},
-    {"firefox_history", "pegasus_hit"},
-    {"id_status_cache", "pegasus_email_hit"},
-    {"locationd_clients", "predator_pegasus_hit"},
-    {"os_analytics_ad_daily", "pegasus_process_hit"},
-    {"datausage", "pegasus_hit"},
-    {"safari_browser_state", "pegasus_hit"},
-    {"safari_history", "pegasus_hit"},
-    {"tcc", "pegasus_hit_v3"},
-    {"sms", "pegasus_hit"},
-    {"sms_attachments", "indicator_hit"},
-    {"webkit_resource_load_statistics", "pegasus_hit"},
-    {"webkit_session_resource_log", "pegasus_hit"},
-    {"whatsapp", "pegasus_hit"},
-    {"whatsapp_contacts", "typical_ios17"},
-    {"interaction_c", "whatsapp_resolved_ios16"},
-    {"shortcuts", "pegasus_hit"},
-    {"applications", "rcs_lab_app_hit"},
-    {"calendar", "pegasus_email_hit"},
-    {"global_preferences", "lockdown_enabled"},
-};
+using e2e::infected_cases;
 
 // The backup spec of every case together, and the indicator files they name.
 Json assemble(std::set<std::string>& iocs) {
   Json files = Json::array();
   Json info = Json::object();
   std::set<std::pair<std::string, std::string>> taken;
-  for (const auto& [slug, name] : kCases) {
+  for (const auto& [slug, name] : infected_cases()) {
     const fs::path dir = test::tests_dir() / "fixtures" / ("ios." + slug) / name;
     const Json spec = Json::parse(test::read_file(dir / "case.json"));
     const Json case_iocs = spec.value("iocs", Json::array());

@@ -7,7 +7,7 @@
 
 #include "core/json.hpp"
 #include "core/time.hpp"
-#include "e2e/e2e_iocs.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"
 
