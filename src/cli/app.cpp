@@ -6,8 +6,11 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "cli/backup_secret.hpp"
 #include "cli/check.hpp"
 #include "cli/decrypt.hpp"
 #include "cli/demo.hpp"
@@ -51,6 +54,64 @@ std::string join_args(int argc, char** argv) {
     }
   }
   return out;
+}
+
+// -p/--password, --password-file and, with `with_key_file`, -k/--key-file.
+void add_secret_options(CLI::App& command, SecretOptions& options, bool with_key_file = true) {
+  command.add_option("-p,--password", options.password,
+                     "Password of an encrypted backup (quote it; or use --password-file, " + std::string(kPasswordEnv) +
+                         " or the prompt)");
+  command.add_option("--password-file", options.password_file,
+                     "File holding the password (one trailing newline is ignored)");
+  if (with_key_file) {
+    command.add_option("-k,--key-file", options.key_file,
+                       "File holding the 64-hex-digit key of an encrypted backup (from `lumiere ios extract-key`)");
+  }
+}
+
+// -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2),
+// and the secret of an encrypted backup (-p/--password, --password-file, -k/--key-file).
+void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast = true) {
+  command.add_option("-i,--iocs", options.iocs, "STIX2 indicator file or folder (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
+  command.add_option("-o,--output", options.output, "Folder where the results are written (created if missing)");
+  command.add_flag("-l,--list-modules", options.list_modules, "List the modules and exit");
+  command.add_option("-m,--module", options.module, "Run only this module (and what it depends on)");
+  command.add_flag("-H,--hashes", options.hashes, "Record the SHA-256 of every input file in info.json");
+  command.add_flag("-v,--verbose", options.verbose, "Show every log message");
+  command.add_option("-j,--jobs", options.jobs,
+                     "Modules run at once, and files hashed at once with --hashes (default: the core count); "
+                     "the output is the same whatever the number");
+  if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
+  command.add_flag("--resolve-short-urls", options.resolve_short_urls,
+                   "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
+  command.add_flag("--keep-going", options.keep_going,
+                   "Go on when an indicator file given with -i cannot be loaded (it is reported, not used)");
+  add_secret_options(command, options.secret);
+}
+
+// `iocs update | list | check` (cli/iocs_command.hpp). Both references must outlive app.parse().
+void add_iocs_commands(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<IocsOptions>();
+  auto* iocs = app.add_subcommand("iocs", "Manage indicators of compromise (STIX2 files)");
+  iocs->require_subcommand(1);
+
+  auto* update =
+      iocs->add_subcommand("update", "Download the public indicator files listed in the mvt-indicators index");
+  update->add_option("--index", options->index_url, "URL of an indicators.yaml index")->capture_default_str();
+  update->add_option("--timeout", options->timeout_seconds, "Network timeout per request, in seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  update->callback([options, &exit_code] { exit_code = iocs_update(*options); });
+
+  auto* list = iocs->add_subcommand("list", "List the indicator files that load automatically, with counts");
+  list->add_option("-i,--iocs", options->list_paths, "Also load this STIX2 file or folder");
+  list->callback([options, &exit_code] { exit_code = iocs_list(*options); });
+
+  auto* check = iocs->add_subcommand("check", "Validate STIX2 files and report what would be loaded or skipped");
+  check->add_option("files", options->check_files, "STIX2 files")->required();
+  check->callback([options, &exit_code] { exit_code = iocs_check(*options); });
 }
 
 // A subcommand whose capability is not built yet: it exists (so the command table is honest about what is

@@ -74,18 +74,6 @@ std::optional<std::string> prompt_password() {
 
 }  // namespace
 
-void add_secret_options(CLI::App& command, SecretOptions& options, bool with_key_file) {
-  command.add_option("-p,--password", options.password,
-                     "Password of an encrypted backup (quote it; or use --password-file, " + std::string(kPasswordEnv) +
-                         " or the prompt)");
-  command.add_option("--password-file", options.password_file,
-                     "File holding the password (one trailing newline is ignored)");
-  if (with_key_file) {
-    command.add_option("-k,--key-file", options.key_file,
-                       "File holding the 64-hex-digit key of an encrypted backup (from `lumiere ios extract-key`)");
-  }
-}
-
 Result<std::optional<sources::BackupSecret>> resolve_secret(const SecretOptions& options) {
   const int given =
       (options.password ? 1 : 0) + (options.password_file.empty() ? 0 : 1) + (options.key_file.empty() ? 0 : 1);

@@ -3,7 +3,6 @@
 // passwords with `!`, `$`, quotes or spaces.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,9 +19,6 @@ struct SecretOptions {
   std::string password_file;
   std::string key_file;  // 64 hex digits (extract-key's output); a trailing newline is tolerated
 };
-
-// -p/--password, --password-file and, with `with_key_file`, -k/--key-file.
-void add_secret_options(CLI::App& command, SecretOptions& options, bool with_key_file = true);
 
 // The secret from the options, else LUMIERE_BACKUP_PASSWORD, else a no-echo prompt when stdin is a terminal;
 // nullopt when there is none. kInvalidArgument for several at once, an unreadable file or a malformed key.

@@ -134,28 +134,6 @@ std::optional<ioc::IndicatorSet> load_indicator_set(const CheckOptions& options,
   return indicators;
 }
 
-namespace {}  // namespace
-
-void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast) {
-  command.add_option("-i,--iocs", options.iocs, "STIX2 indicator file or folder (repeatable)")
-      ->allow_extra_args(false)
-      ->check(CLI::ExistingPath);
-  command.add_option("-o,--output", options.output, "Folder where the results are written (created if missing)");
-  command.add_flag("-l,--list-modules", options.list_modules, "List the modules and exit");
-  command.add_option("-m,--module", options.module, "Run only this module (and what it depends on)");
-  command.add_flag("-H,--hashes", options.hashes, "Record the SHA-256 of every input file in info.json");
-  command.add_flag("-v,--verbose", options.verbose, "Show every log message");
-  command.add_option("-j,--jobs", options.jobs,
-                     "Modules run at once, and files hashed at once with --hashes (default: the core count); "
-                     "the output is the same whatever the number");
-  if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
-  command.add_flag("--resolve-short-urls", options.resolve_short_urls,
-                   "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
-  command.add_flag("--keep-going", options.keep_going,
-                   "Go on when an indicator file given with -i cannot be loaded (it is reported, not used)");
-  add_secret_options(command, options.secret);
-}
-
 void list_modules(SourceKind source) {
   fmt::print("Modules for {}:\n", to_string(source));
   for (const auto& entry : module_registry()) {

@@ -2,7 +2,6 @@
 // outputs, print the verdict, return the exit code.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -34,10 +33,6 @@ struct CheckOptions {
   bool keep_going = false;       // an -i file that fails to load is reported, not fatal
   SecretOptions secret;          // for an encrypted backup
 };
-
-// -i/--iocs, -o/--output, -l/--list-modules, -m/--module, -H/--hashes, -v/--verbose, -f/--fast (spec §2.2),
-// and the secret of an encrypted backup (-p/--password, --password-file, -k/--key-file).
-void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast = true);
 
 // Loads -i, LUMIERE_IOCS and the user data folder, logging every file's problems, and says on stderr how many
 // indicators from how many files. std::nullopt (after saying why) when a file given with -i failed to load and

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <ctime>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,13 +17,6 @@ namespace {
 constexpr int kOk = 0;
 constexpr int kInvalidFile = 1;
 constexpr int kFailure = 2;
-
-struct IocsOptions {
-  std::string index_url = ioc::kDefaultIndexUrl;
-  double timeout_seconds = 15.0;
-  std::vector<std::string> list_paths;
-  std::vector<std::string> check_files;
-};
 
 std::string format_time(std::int64_t unix_seconds) {
   const auto t = static_cast<std::time_t>(unix_seconds);
@@ -56,7 +48,9 @@ void print_report_details(const ioc::FileReport& report) {
   for (const auto& problem : report.problems) fmt::print("  problem: {}\n", problem);
 }
 
-int run_update(const IocsOptions& options) {
+}  // namespace
+
+int iocs_update(const IocsOptions& options) {
   ioc::UpdateOptions update;
   update.index_url = options.index_url;
   update.data_dir = ioc::user_data_dir();
@@ -83,7 +77,7 @@ int run_update(const IocsOptions& options) {
   return report.ok() && report.index_problems.empty() ? kOk : kFailure;
 }
 
-int run_list(const IocsOptions& options) {
+int iocs_list(const IocsOptions& options) {
   ioc::IndicatorSources sources;
   for (const auto& path : options.list_paths) sources.paths.emplace_back(path);
   const ioc::IndicatorSet set = ioc::load_indicators(sources);
@@ -115,7 +109,7 @@ int run_list(const IocsOptions& options) {
   return status;
 }
 
-int run_check(const IocsOptions& options) {
+int iocs_check(const IocsOptions& options) {
   int status = kOk;
   for (const auto& file : options.check_files) {
     const ioc::ParsedFile parsed = ioc::parse_stix2_file(file);
@@ -134,30 +128,6 @@ int run_check(const IocsOptions& options) {
     if (invalid) status = kInvalidFile;
   }
   return status;
-}
-
-}  // namespace
-
-void add_iocs_commands(CLI::App& app, int& exit_code) {
-  auto options = std::make_shared<IocsOptions>();
-  auto* iocs = app.add_subcommand("iocs", "Manage indicators of compromise (STIX2 files)");
-  iocs->require_subcommand(1);
-
-  auto* update =
-      iocs->add_subcommand("update", "Download the public indicator files listed in the mvt-indicators index");
-  update->add_option("--index", options->index_url, "URL of an indicators.yaml index")->capture_default_str();
-  update->add_option("--timeout", options->timeout_seconds, "Network timeout per request, in seconds")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  update->callback([options, &exit_code] { exit_code = run_update(*options); });
-
-  auto* list = iocs->add_subcommand("list", "List the indicator files that load automatically, with counts");
-  list->add_option("-i,--iocs", options->list_paths, "Also load this STIX2 file or folder");
-  list->callback([options, &exit_code] { exit_code = run_list(*options); });
-
-  auto* check = iocs->add_subcommand("check", "Validate STIX2 files and report what would be loaded or skipped");
-  check->add_option("files", options->check_files, "STIX2 files")->required();
-  check->callback([options, &exit_code] { exit_code = run_check(*options); });
 }
 
 }  // namespace lumiere::cli

@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "core/ascii.hpp"
 #include "indicators/indicator_set_impl.hpp"
 #include "indicators/resolver.hpp"
 #include "indicators/shorteners.hpp"
@@ -14,14 +15,6 @@ namespace {
 
 constexpr std::uint32_t kNone = FlatIndex::kNone;
 constexpr std::size_t kTruncatedProcessLength = 16;  // Darwin's MAXCOMLEN + 1
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::uint32_t find(const ValueIndex& index, std::string_view key) {
   return index.find(key);
@@ -126,16 +119,16 @@ IndicatorSet IndicatorSetBuilder::build() && {
         if (value.size() > kTruncatedProcessLength)
           add(impl.process_prefixes, value.substr(0, kTruncatedProcessLength), i);
         break;
-      case Kind::kEmail: add(impl.emails, lowercase(value), i); break;
+      case Kind::kEmail: add(impl.emails, ascii_lowercase(value), i); break;
       case Kind::kFileName: add(impl.file_names, value, i); break;
       case Kind::kFilePath: add(impl.file_paths, value, i); break;
-      case Kind::kFileMd5: add(impl.md5, lowercase(value), i); break;
-      case Kind::kFileSha1: add(impl.sha1, lowercase(value), i); break;
-      case Kind::kFileSha256: add(impl.sha256, lowercase(value), i); break;
-      case Kind::kAppCertHash: add(impl.cert_hashes, lowercase(value), i); break;
-      case Kind::kAppId: add(impl.app_ids, lowercase(value), i); break;
-      case Kind::kProfileId: add(impl.profiles, lowercase(value), i); break;
-      case Kind::kAndroidProperty: add(impl.android_properties, lowercase(value), i); break;
+      case Kind::kFileMd5: add(impl.md5, ascii_lowercase(value), i); break;
+      case Kind::kFileSha1: add(impl.sha1, ascii_lowercase(value), i); break;
+      case Kind::kFileSha256: add(impl.sha256, ascii_lowercase(value), i); break;
+      case Kind::kAppCertHash: add(impl.cert_hashes, ascii_lowercase(value), i); break;
+      case Kind::kAppId: add(impl.app_ids, ascii_lowercase(value), i); break;
+      case Kind::kProfileId: add(impl.profiles, ascii_lowercase(value), i); break;
+      case Kind::kAndroidProperty: add(impl.android_properties, ascii_lowercase(value), i); break;
     }
   }
   return IndicatorSet(std::move(impl_));
@@ -300,7 +293,7 @@ std::optional<Match> IndicatorSet::match_process(std::string_view process) const
 
 std::optional<Match> IndicatorSet::match_email(std::string_view email) const {
   if (email.empty()) return std::nullopt;
-  const std::uint32_t hit = find(impl_->emails, lowercase(email));
+  const std::uint32_t hit = find(impl_->emails, ascii_lowercase(email));
   if (hit == kNone) return std::nullopt;
   return simple_match(impl_->indicators[hit], "Found a known suspicious email address ", email);
 }
@@ -344,7 +337,7 @@ std::optional<Match> IndicatorSet::match_file_path_process(std::string_view path
 
 std::optional<Match> IndicatorSet::match_profile(std::string_view uuid) const {
   if (uuid.empty()) return std::nullopt;
-  const std::uint32_t hit = find(impl_->profiles, lowercase(uuid));
+  const std::uint32_t hit = find(impl_->profiles, ascii_lowercase(uuid));
   if (hit == kNone) return std::nullopt;
   return simple_match(impl_->indicators[hit], "Found a known suspicious profile ID ", uuid);
 }
@@ -357,14 +350,14 @@ std::optional<Match> IndicatorSet::match_file_hash(std::string_view hash) const 
     case 64: index = &impl_->sha256; break;
     default: return std::nullopt;
   }
-  const std::uint32_t hit = find(*index, lowercase(hash));
+  const std::uint32_t hit = find(*index, ascii_lowercase(hash));
   if (hit == kNone) return std::nullopt;
   return simple_match(impl_->indicators[hit], "Found a known suspicious file with hash ", hash);
 }
 
 std::optional<Match> IndicatorSet::match_app_cert_hash(std::string_view hash) const {
   if (hash.empty()) return std::nullopt;
-  const std::uint32_t hit = find(impl_->cert_hashes, lowercase(hash));
+  const std::uint32_t hit = find(impl_->cert_hashes, ascii_lowercase(hash));
   if (hit == kNone) return std::nullopt;
   // (sic) "certfificate": MVT's wording, kept for scripts that grep it.
   return simple_match(impl_->indicators[hit], "Found a known suspicious app certfificate with hash ", hash);
@@ -372,14 +365,14 @@ std::optional<Match> IndicatorSet::match_app_cert_hash(std::string_view hash) co
 
 std::optional<Match> IndicatorSet::match_app_id(std::string_view app_id) const {
   if (app_id.empty()) return std::nullopt;
-  const std::uint32_t hit = find(impl_->app_ids, lowercase(app_id));
+  const std::uint32_t hit = find(impl_->app_ids, ascii_lowercase(app_id));
   if (hit == kNone) return std::nullopt;
   return simple_match(impl_->indicators[hit], "Found a known suspicious app with ID ", app_id);
 }
 
 std::optional<Match> IndicatorSet::match_android_property(std::string_view name) const {
   if (name.empty()) return std::nullopt;
-  const std::uint32_t hit = find(impl_->android_properties, lowercase(name));
+  const std::uint32_t hit = find(impl_->android_properties, ascii_lowercase(name));
   if (hit == kNone) return std::nullopt;
   return simple_match(impl_->indicators[hit], "Found a known suspicious Android property ", name);
 }

@@ -2,12 +2,10 @@
 
 #include <cstring>
 
+#include "core/ascii.hpp"
+
 namespace lumiere::ioc {
 namespace {
-
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // Length of the whitespace character starting at text[i], 0 if none. Python's str \s: ASCII \t\n\v\f\r,
 // space, \x1c-\x1f, and Unicode White_Space (U+0085, U+00A0, U+1680, U+2000-200A, U+2028, U+2029, U+202F,

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii.hpp"
 #include "indicators/indicator_set_impl.hpp"
 #include "indicators/stix_pattern.hpp"
 #include "indicators/url.hpp"
@@ -170,21 +171,6 @@ class StixSaxHandler final : public nlohmann::json_sax<nlohmann::json> {
   std::string key_;
   RawObject current_;
 };
-
-std::string_view trim(std::string_view text) noexcept {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::optional<Kind> kind_for_key(std::string_view key) {
   static const std::unordered_map<std::string_view, Kind> kKinds = {
@@ -349,7 +335,7 @@ void assemble(std::vector<RawObject>& objects, const std::string& path, ParsedFi
         ++unsupported[key + (comparison.negated ? " NOT " : " ") + operator_text(comparison.op)];
         continue;
       }
-      const std::string_view raw = trim(comparison.value);
+      const std::string_view raw = ascii_trim(comparison.value);
       if (raw.empty()) {
         ++report.invalid_patterns;
         problems.add("indicator " + id + ": empty value");
@@ -411,7 +397,7 @@ void assemble(std::vector<RawObject>& objects, const std::string& path, ParsedFi
 std::string normalise_indicator_value(Kind kind, std::string_view value, std::string* problem) {
   switch (kind) {
     case Kind::kDomain: {
-      std::string lowered = lowercase(value);
+      std::string lowered = ascii_lowercase(value);
       if (lowered.find_first_of("/\\?#@ ") != std::string::npos) {
         if (problem) *problem = "domain indicator \"" + lowered + "\" is not a host name; it can never match";
         return lowered;
@@ -428,7 +414,7 @@ std::string normalise_indicator_value(Kind kind, std::string_view value, std::st
       if (problem) *problem = "\"" + std::string(value) + "\" is not a valid IP address; it can never match";
       return std::string(value);
     }
-    case Kind::kEmail: return lowercase(value);
+    case Kind::kEmail: return ascii_lowercase(value);
     case Kind::kFilePath: {
       std::string path(value);
       while (path.size() > 1 && path.back() == '/') path.pop_back();

@@ -11,24 +11,12 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/ascii.hpp"
+
 namespace lumiere::ioc {
 namespace {
 
 constexpr std::size_t kMaxHostLength = 1024;  // DNS allows 253; anything far longer is junk, not a host
-
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_ascii_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -138,7 +126,7 @@ std::string fix_protocol(std::string_view url) {
 }
 
 std::optional<Host> normalise_host(std::string_view raw) {
-  raw = trim(raw);
+  raw = ascii_trim(raw);
   if (raw.empty() || raw.size() > kMaxHostLength) return std::nullopt;
   std::string host = raw.find('%') != std::string_view::npos ? percent_decode(raw) : std::string(raw);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -167,7 +155,7 @@ std::optional<Host> normalise_host(std::string_view raw) {
 }
 
 std::optional<Host> extract_host(std::string_view url) {
-  url = trim(url);
+  url = ascii_trim(url);
   std::string_view rest = url;
   if (rest.starts_with("//")) {
     rest.remove_prefix(2);
@@ -235,7 +223,7 @@ bool has_known_public_suffix(std::string_view host) {
 }
 
 bool looks_like_domain(std::string_view text) {
-  text = trim(text);
+  text = ascii_trim(text);
   if (text.empty() || text.find_first_of("/:@?#\\ ") != std::string_view::npos) return false;
   const auto host = normalise_host(text);
   if (!host || host->type != HostType::kDomain) return false;

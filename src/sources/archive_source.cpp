@@ -11,8 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;
-constexpr std::size_t kNamedWarnings = 50;
+constexpr std::size_t kArchiveChunkBytes = std::size_t{64} * 1024;
 
 bool is_nested_archive(std::string_view name) {
   for (const std::string_view ext : {".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"}) {
@@ -160,7 +159,7 @@ void ArchiveSource::list_container(std::size_t container, const std::string& pre
     }
     // An archive in the archive: held in memory (bounded) and listed under its own name.
     auto bytes = std::make_shared<std::vector<std::uint8_t>>();
-    std::vector<std::uint8_t> chunk(kChunkBytes);
+    std::vector<std::uint8_t> chunk(kArchiveChunkBytes);
     bool ok = true;
     while (true) {
       const la_ssize_t n = archive_read_data(reader.get(), chunk.data(), chunk.size());
@@ -203,7 +202,7 @@ Result<void> ArchiveSource::stream_entry(const Member& member, std::uint64_t lim
     }
   }
   std::uint64_t total = 0;
-  std::vector<std::uint8_t> chunk(kChunkBytes);
+  std::vector<std::uint8_t> chunk(kArchiveChunkBytes);
   while (true) {
     const la_ssize_t n = archive_read_data(reader.get(), chunk.data(), chunk.size());
     if (n == 0) break;

@@ -40,8 +40,7 @@ class Fd {
   int fd_;
 };
 
-constexpr std::size_t kChunkBytes = std::size_t{1} << 20U;
-constexpr std::size_t kNamedWarnings = 50;
+constexpr std::size_t kFileChunkBytes = std::size_t{1} << 20U;
 
 std::string describe_special(const struct stat& st) {
   if (S_ISFIFO(st.st_mode)) return "a FIFO (named pipe): never opened";
@@ -226,7 +225,7 @@ Result<void> DirectorySource::stream_entry(const Entry& entry, std::uint64_t lim
   auto fd = open_file(entry);
   if (!fd) return std::move(fd).error();
   const Fd handle(*fd);
-  std::vector<std::uint8_t> chunk(kChunkBytes);
+  std::vector<std::uint8_t> chunk(kFileChunkBytes);
   std::uint64_t total = 0;
   while (true) {
     const ssize_t n = ::read(handle.get(), chunk.data(), chunk.size());

@@ -19,6 +19,9 @@
 
 namespace lumiere::sources {
 
+// Refused files named one by one in listing warnings; beyond that, one line counts the rest.
+inline constexpr std::size_t kNamedWarnings = 50;
+
 template <class Entry>
 class SortedListing {
  public:

@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "core/test_bytes.hpp"
+
 namespace lumiere::plist {
 namespace {
 
-Bytes to_bytes(std::string_view s) {
-  return Bytes(s.begin(), s.end());
-}
+using test_bytes::to_bytes;
 
 Value cls(const std::string& name, std::vector<std::string> chain) {
   Array classes;

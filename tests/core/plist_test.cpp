@@ -9,14 +9,13 @@
 #include <limits>
 #include <random>
 
+#include "core/test_bytes.hpp"
 #include "support/test_support.hpp"
 
 namespace lumiere::plist {
 namespace {
 
-Bytes to_bytes(std::string_view s) {
-  return Bytes(s.begin(), s.end());
-}
+using test_bytes::to_bytes;
 
 Value parse_ok(const Bytes& data) {
   auto v = parse(data, "fixture.plist");

@@ -21,7 +21,7 @@ std::int64_t count_rows(const sqlite::Database& db, const std::string& table) {
 
 // Two tables: a small one on the first pages and a large one whose later pages get overwritten.
 fs::path make_damaged_database(const fs::path& dir) {
-  const fs::path file = dir / "sms.db";
+  fs::path file = dir / "sms.db";
   {
     auto db = sqlite::Database::create(file);
     EXPECT_TRUE(db);
@@ -37,7 +37,8 @@ fs::path make_damaged_database(const fs::path& dir) {
   // Overwrite pages near the end of the file with garbage: the message b-tree loses leaves.
   std::string data = test::read_file(file);
   const std::size_t size = data.size();
-  for (std::size_t i = size - 20 * 1024; i < size - 10 * 1024; ++i) data[i] = static_cast<char>(0xA5);
+  for (std::size_t i = size - std::size_t{20} * 1024; i < size - std::size_t{10} * 1024; ++i)
+    data[i] = static_cast<char>(0xA5);
   test::write_file(file, data);
   return file;
 }

@@ -9,6 +9,7 @@
 
 #include "core/json.hpp"
 #include "core/sqlite.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "sources/ios_backup.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kPegasus = "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2";
+using e2e::kPegasus;
 
 // A backup of an infected phone whose Manifest.db was copied while iOS had rows only in its WAL.
 void build_wal_backup(const fs::path& root, const fs::path& scratch) {

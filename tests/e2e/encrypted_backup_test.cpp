@@ -10,6 +10,7 @@
 
 #include "core/json.hpp"
 #include "core/sqlite.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "sources/ios_backup.hpp"
 #include "support/test_support.hpp"
 #include "testing/ios_backup_builder.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kPegasus = "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2";
+using e2e::kPegasus;
 const char* const kNastyPassword = "p\xC3\xA4ss w\xC3\xB6rd \xE6\x97\xA5\xE6\x9C\xAC !$`\"'\\;|&*?~#(%)";
 
 // sh single quotes: 'it'\''s'.

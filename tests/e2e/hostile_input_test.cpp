@@ -199,7 +199,7 @@ std::vector<HostileCase> corpus() {
                    {sms_file, "unsupported schema", "Verdict: INCONCLUSIVE"}});
   cases.push_back({"sqlite_is_a_directory",
                    [](const fs::path& dir) {
-                     const fs::path backup = backup_with(
+                     fs::path backup = backup_with(
                          dir, [](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")})); });
                      const fs::path blob = blob_of(backup, kSmsDomain, kSmsPath);
                      fs::remove(blob);
@@ -274,7 +274,7 @@ std::vector<HostileCase> corpus() {
   cases.push_back(
       {"archive_escaping_paths",
        [](const fs::path& dir) {
-         const fs::path file = dir / "sysdiagnose_2026.11.28_10-00-00+0100_iPhone-OS_iPhone_20A362.tar";
+         fs::path file = dir / "sysdiagnose_2026.11.28_10-00-00+0100_iPhone-OS_iPhone_20A362.tar";
          write_tar(file,
                    {{"sysdiagnose_2026/ps.txt", "PID COMMAND\n1 launchd\n", ""},
                     {"../escaped-by-dotdot.txt", "written outside\n", ""},
@@ -289,7 +289,7 @@ std::vector<HostileCase> corpus() {
   cases.push_back({"decompression_bomb",
                    [](const fs::path& dir) {
                      // 300 MiB of zeros in a ~300 KiB .tar.gz: a ratio of ~1000.
-                     const fs::path file = dir / "sysdiagnose_2026.11.28_10-00-00+0100_iPhone-OS_iPhone_20A362.tar.gz";
+                     fs::path file = dir / "sysdiagnose_2026.11.28_10-00-00+0100_iPhone-OS_iPhone_20A362.tar.gz";
                      write_tar(file,
                                {{"sysdiagnose_2026/ps.txt", "PID COMMAND\n", ""},
                                 {"sysdiagnose_2026/zeros.bin", std::string(300U << 20U, '\0'), ""},
@@ -304,7 +304,8 @@ std::vector<HostileCase> corpus() {
 
 class HostileInput : public ::testing::TestWithParam<HostileCase> {};
 
-void PrintTo(const HostileCase& c, std::ostream* os) {
+// The name GoogleTest looks up to print a parameter.
+void PrintTo(const HostileCase& c, std::ostream* os) {  // NOLINT(readability-identifier-naming)
   *os << c.name;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/json.hpp"
 #include "core/time.hpp"
+#include "e2e/e2e_shared.hpp"
 #include "support/fixture_case.hpp"
 #include "support/test_support.hpp"
 #include "testing/demo_backup.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kPegasus = "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2";
+using e2e::kPegasus;
 const char* const kPayload = R"(<img src=x onerror="document.title='pwned'">)";
 
 // An SMS whose body is markup an attacker sent, next to one carrying a Pegasus link.

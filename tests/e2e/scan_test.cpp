@@ -50,22 +50,35 @@ void write_tree(const fs::path& root, const std::vector<Member>& members) {
   for (const auto& member : members) test::write_file(root / member.name, member.content);
 }
 
-const std::vector<Member> kIosFilesystem{
-    {"private/var/mobile/Library/SMS/sms.db", "db"},
-    {"private/var/mobile/Library/Preferences/com.apple.Preferences.plist", "plist"},
-    {"private/var/containers/Bundle/Application/0A1B/iTunesMetadata.plist", "plist"}};
-const std::vector<Member> kSysdiagnose{
-    {"sysdiagnose_2026.11.20_10-15-42+0100_iPhone-OS_iPhone_22B83/ps.txt", "USER PID\n"},
-    {"sysdiagnose_2026.11.20_10-15-42+0100_iPhone-OS_iPhone_22B83/system_logs.logarchive/Info.plist", "x"},
-    {"sysdiagnose_2026.11.20_10-15-42+0100_iPhone-OS_iPhone_22B83/logs/Shutdown/shutdown.log", "x"}};
-const std::vector<Member> kBugreport{{"main_entry.txt", "bugreport-panther-UQ1A.240205.004-2026-11-20-10-15-42.txt"},
-                                     {"bugreport-panther-UQ1A.240205.004-2026-11-20-10-15-42.txt", "== dumpstate"},
-                                     {"version.txt", "2.0"},
-                                     {"FS/data/misc/x", "x"}};
-const std::vector<Member> kAndroidQf{{"acquisition.json", "{}"},
-                                     {"getprop.txt", "[ro.build.version.release]: [14]"},
-                                     {"packages.json", "[]"},
-                                     {"processes.txt", "PID"}};
+const std::vector<Member>& ios_filesystem_members() {
+  static const std::vector<Member> kMembers{
+      {"private/var/mobile/Library/SMS/sms.db", "db"},
+      {"private/var/mobile/Library/Preferences/com.apple.Preferences.plist", "plist"},
+      {"private/var/containers/Bundle/Application/0A1B/iTunesMetadata.plist", "plist"}};
+  return kMembers;
+}
+const std::vector<Member>& sysdiagnose_members() {
+  static const std::vector<Member> kMembers{
+      {"sysdiagnose_2026.11.20_10-15-42+0100_iPhone-OS_iPhone_22B83/ps.txt", "USER PID\n"},
+      {"sysdiagnose_2026.11.20_10-15-42+0100_iPhone-OS_iPhone_22B83/system_logs.logarchive/Info.plist", "x"},
+      {"sysdiagnose_2026.11.20_10-15-42+0100_iPhone-OS_iPhone_22B83/logs/Shutdown/shutdown.log", "x"}};
+  return kMembers;
+}
+const std::vector<Member>& bugreport_members() {
+  static const std::vector<Member> kMembers{
+      {"main_entry.txt", "bugreport-panther-UQ1A.240205.004-2026-11-20-10-15-42.txt"},
+      {"bugreport-panther-UQ1A.240205.004-2026-11-20-10-15-42.txt", "== dumpstate"},
+      {"version.txt", "2.0"},
+      {"FS/data/misc/x", "x"}};
+  return kMembers;
+}
+const std::vector<Member>& androidqf_members() {
+  static const std::vector<Member> kMembers{{"acquisition.json", "{}"},
+                                            {"getprop.txt", "[ro.build.version.release]: [14]"},
+                                            {"packages.json", "[]"},
+                                            {"processes.txt", "PID"}};
+  return kMembers;
+}
 
 void expect_kind(const fs::path& path, EvidenceKind kind, bool archive) {
   const test::EvidenceGuard guard({path});
@@ -90,26 +103,26 @@ TEST(Detect, EveryInputShapeIsRecognised) {
   ASSERT_TRUE(enc);
   EXPECT_TRUE(enc->encrypted);
 
-  write_tree(temp / "fs", kIosFilesystem);
+  write_tree(temp / "fs", ios_filesystem_members());
   expect_kind(temp / "fs", EvidenceKind::kIosFilesystem, false);
-  write_archive(temp / "fs.tar", ArchiveFormat::kTar, kIosFilesystem);
+  write_archive(temp / "fs.tar", ArchiveFormat::kTar, ios_filesystem_members());
   expect_kind(temp / "fs.tar", EvidenceKind::kIosFilesystem, true);
-  write_archive(temp / "fs.zip", ArchiveFormat::kZip, kIosFilesystem);
+  write_archive(temp / "fs.zip", ArchiveFormat::kZip, ios_filesystem_members());
   expect_kind(temp / "fs.zip", EvidenceKind::kIosFilesystem, true);
 
-  write_archive(temp / "sysdiagnose.tar.gz", ArchiveFormat::kTarGz, kSysdiagnose);
+  write_archive(temp / "sysdiagnose.tar.gz", ArchiveFormat::kTarGz, sysdiagnose_members());
   expect_kind(temp / "sysdiagnose.tar.gz", EvidenceKind::kIosSysdiagnose, true);
-  write_tree(temp / "sysdiag-folder", kSysdiagnose);
+  write_tree(temp / "sysdiag-folder", sysdiagnose_members());
   expect_kind(temp / "sysdiag-folder", EvidenceKind::kIosSysdiagnose, false);
 
-  write_archive(temp / "bugreport.zip", ArchiveFormat::kZip, kBugreport);
+  write_archive(temp / "bugreport.zip", ArchiveFormat::kZip, bugreport_members());
   expect_kind(temp / "bugreport.zip", EvidenceKind::kAndroidBugreport, true);
-  write_tree(temp / "bugreport", kBugreport);
+  write_tree(temp / "bugreport", bugreport_members());
   expect_kind(temp / "bugreport", EvidenceKind::kAndroidBugreport, false);
 
-  write_tree(temp / "androidqf", kAndroidQf);
+  write_tree(temp / "androidqf", androidqf_members());
   expect_kind(temp / "androidqf", EvidenceKind::kAndroidQf, false);
-  write_archive(temp / "androidqf.zip", ArchiveFormat::kZip, kAndroidQf);
+  write_archive(temp / "androidqf.zip", ArchiveFormat::kZip, androidqf_members());
   expect_kind(temp / "androidqf.zip", EvidenceKind::kAndroidQf, true);
 
   test::write_file(temp / "backup.ab", std::string("ANDROID BACKUP\n5\n1\nnone\n") + std::string(64, '\x78'));
@@ -142,7 +155,7 @@ TEST(Scan, RoutesBackupsNamesUnsupportedAndRanksSeveralInputs) {
   ASSERT_TRUE(testing::IosBackupBuilder(temp / "clean")
                   .add_file("HomeDomain", "Library/Preferences/x.plist", "x", meta)
                   .write());
-  write_archive(temp / "bugreport.zip", ArchiveFormat::kZip, kBugreport);
+  write_archive(temp / "bugreport.zip", ArchiveFormat::kZip, bugreport_members());
   test::write_file(temp / "notes.txt", "meeting notes");
   const fs::path out = temp / "out";
   const fs::path iocs = test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/pegasus.stix2";
@@ -183,7 +196,7 @@ TEST(Scan, RoutesBackupsNamesUnsupportedAndRanksSeveralInputs) {
 
 TEST(Scan, OnlyUnsupportedInputExitsWithError) {
   test::TempDir temp;
-  write_tree(temp / "androidqf", kAndroidQf);
+  write_tree(temp / "androidqf", androidqf_members());
   const test::EvidenceGuard guard({temp / "androidqf"});
   std::string console;
   const int rc = test::run_command(test::lumiere_binary().string() + " scan -o '" + (temp / "out").string() + "' '" +

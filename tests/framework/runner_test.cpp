@@ -158,6 +158,7 @@ const std::array kOrderRegistry{
 
 std::vector<std::string_view> slugs(const std::vector<const RegistryEntry*>& plan) {
   std::vector<std::string_view> out;
+  out.reserve(plan.size());
   for (const auto* e : plan) out.push_back(e->descriptor().slug);
   return out;
 }

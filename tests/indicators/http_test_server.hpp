@@ -25,6 +25,8 @@ class TestHttpServer {
   ~TestHttpServer();
   TestHttpServer(const TestHttpServer&) = delete;
   TestHttpServer& operator=(const TestHttpServer&) = delete;
+  TestHttpServer(TestHttpServer&&) = delete;
+  TestHttpServer& operator=(TestHttpServer&&) = delete;
 
   void route(const std::string& path, Response response);
   [[nodiscard]] std::string url(const std::string& path) const;

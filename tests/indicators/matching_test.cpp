@@ -58,8 +58,8 @@ class Matching : public ::testing::Test {
   }
   // Built once for the suite and immutable afterwards, as in production.
   static const IndicatorSet& set() {
-    static const IndicatorSet instance = build();
-    return instance;
+    static const IndicatorSet kInstance = build();
+    return kInstance;
   }
   static bool url(std::string_view u) { return set().match_url(u).has_value(); }
 };
@@ -291,6 +291,7 @@ TEST_F(Matching, AppIdsAndAndroidProperties) {
 
 TEST_F(Matching, ConcurrentQueriesAgree) {
   std::vector<std::jthread> threads;
+  threads.reserve(4);
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&failures] {

@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "cli/iocs_command.hpp"
+#include "cli/app.hpp"
 #include "indicators/http_test_server.hpp"
 #include "indicators/loader.hpp"
 #include "indicators/stix_fixtures.hpp"
@@ -33,6 +33,8 @@ class ScopedEnv {
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ScopedEnv(ScopedEnv&&) = delete;
+  ScopedEnv& operator=(ScopedEnv&&) = delete;
 
  private:
   const char* name_;
@@ -176,14 +178,13 @@ TEST_F(UpdateEndToEnd, CliUpdateListAndCheck) {
   EXPECT_EQ(user_indicators_dir(), xdg_home.path() / "lumiere" / "indicators");
 
   const auto run = [](std::vector<std::string> args) {
-    CLI::App app("lumiere");
-    int exit_code = -1;
-    cli::add_iocs_commands(app, exit_code);
-    std::vector<const char*> argv{"lumiere"};
-    for (const auto& arg : args) argv.push_back(arg.c_str());
+    args.insert(args.begin(), "lumiere");
+    std::vector<char*> argv;
+    argv.reserve(args.size());
+    for (auto& arg : args) argv.push_back(arg.data());
     testing::internal::CaptureStdout();
     testing::internal::CaptureStderr();
-    app.parse(static_cast<int>(argv.size()), argv.data());
+    const int exit_code = cli::run(static_cast<int>(argv.size()), argv.data());
     const std::string out = testing::internal::GetCapturedStdout() + testing::internal::GetCapturedStderr();
     return std::make_pair(exit_code, out);
   };
@@ -237,6 +238,7 @@ TEST(Sources, PathsEnvironmentAndUserDataAreCumulativeAndDeduplicated) {
   sources.paths = {root / "given", root / "given-link" / "nested" / "g.stix2", root / "explicit.txt"};
   const auto files = indicator_files(sources);
   std::vector<std::string> names;
+  names.reserve(files.size());
   for (const auto& file : files) names.push_back(file.filename().string());
   EXPECT_EQ(names, (std::vector<std::string>{"g.stix2", "explicit.txt", "auto.stix2", "e.stix2"}));
 

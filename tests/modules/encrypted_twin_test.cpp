@@ -9,7 +9,7 @@
 namespace lumiere::test {
 namespace {
 
-std::vector<FixtureCase> twin_cases() {
+std::vector<FixtureCase> encrypted_twin_cases() {
   std::vector<FixtureCase> cases;
   for (const auto& id : fixture_module_ids()) {
     for (auto& c : fixture_cases(id)) {
@@ -35,7 +35,7 @@ TEST_P(EncryptedTwinTest, SameOutputAsThePlainCase) {
   EXPECT_EQ(actual.dump(2), expected.dump(2)) << "case " << plain.module_id << "/" << plain.name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, EncryptedTwinTest, ::testing::ValuesIn(twin_cases()),
+INSTANTIATE_TEST_SUITE_P(Fixtures, EncryptedTwinTest, ::testing::ValuesIn(encrypted_twin_cases()),
                          [](const ::testing::TestParamInfo<FixtureCase>& param_info) {
                            std::string name = param_info.param.module_id + "__" + param_info.param.name;
                            for (auto& c : name) {

@@ -38,7 +38,7 @@ bool compared(const std::string& module_id) {
   return true;
 }
 
-std::vector<TwinCase> twin_cases() {
+std::vector<TwinCase> filesystem_twin_cases() {
   std::vector<TwinCase> cases;
   for (const auto& id : fixture_module_ids()) {
     for (auto& c : fixture_cases(id)) {
@@ -93,7 +93,7 @@ TEST_P(FilesystemTwinTest, SameOutputAsTheBackupCase) {
       << "case " << fixture.module_id << "/" << fixture.name << " as " << to_string(shape);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, FilesystemTwinTest, ::testing::ValuesIn(twin_cases()),
+INSTANTIATE_TEST_SUITE_P(Fixtures, FilesystemTwinTest, ::testing::ValuesIn(filesystem_twin_cases()),
                          [](const ::testing::TestParamInfo<TwinCase>& param_info) {
                            std::string name = param_info.param.fixture.module_id + "__" +
                                               param_info.param.fixture.name + "__" + to_string(param_info.param.shape);

@@ -15,6 +15,8 @@ class TempDir {
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+  TempDir(TempDir&&) = delete;
+  TempDir& operator=(TempDir&&) = delete;
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
@@ -44,6 +46,8 @@ class EvidenceGuard {
   ~EvidenceGuard();
   EvidenceGuard(const EvidenceGuard&) = delete;
   EvidenceGuard& operator=(const EvidenceGuard&) = delete;
+  EvidenceGuard(EvidenceGuard&&) = delete;
+  EvidenceGuard& operator=(EvidenceGuard&&) = delete;
 
  private:
   std::vector<std::filesystem::path> inputs_;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/sqlite_recover.hpp"
+#include "core/time.hpp"
 #include "sources/ios_paths.hpp"
 
 namespace lumiere::modules::ios {
@@ -128,6 +129,22 @@ void log_schema_notes(ModuleContext& ctx, const sqlite::Database& db) {
 
 Json column_json(const sqlite::Statement& stmt, std::string_view column) {
   return column_json(stmt, stmt.index(column), false);
+}
+
+std::string text_of(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+std::string mac_time_iso(const Json& value) {
+  if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
+  if (value.is_number_float()) return timeconv::mac_to_iso(value.get<double>());
+  return "";
+}
+
+Json mac_time_json(const sqlite::Statement& stmt, int column) {
+  if (stmt.type(column) == SQLITE_INTEGER) return timeconv::mac_to_iso(stmt.integer(column));
+  if (stmt.type(column) == SQLITE_FLOAT) return timeconv::mac_to_iso(stmt.real(column));
+  return nullptr;
 }
 
 }  // namespace lumiere::modules::ios

@@ -2,6 +2,7 @@
 // SQLite artifact (salvaging a damaged one), probing schemas, and checking links against indicators.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -86,6 +87,17 @@ Json column_json(const sqlite::Statement& stmt, std::string_view column);  // BL
 
 // The schema notes a parse left on the database (optional columns read as null), at debug level.
 void log_schema_notes(ModuleContext& ctx, const sqlite::Database& db);
+
+// The text of a JSON string, "" for anything else.
+std::string text_of(const Json& value);
+
+// A Mac absolute time (integer or float seconds) as ISO text; "" (mac_time_iso) or null (mac_time_json)
+// for anything else.
+std::string mac_time_iso(const Json& value);
+Json mac_time_json(const sqlite::Statement& stmt, int column);
+
+// WhatsApp's suffix of a LID (linked identity) JID.
+inline constexpr std::string_view kLidSuffix = "@lid";
 
 // Salvage helper used by parse_artifact_database.
 Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Database& damaged);

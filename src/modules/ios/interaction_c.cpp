@@ -19,7 +19,6 @@ const ModuleDescriptor& interaction_c_descriptor();  // below; listed in src/fra
 namespace {
 
 constexpr std::string_view kWhatsappBundle = "net.whatsapp.WhatsApp";
-constexpr std::string_view kLidSuffix = "@lid";
 constexpr std::string_view kWhatsappUserSuffix = "@s.whatsapp.net";
 constexpr double kCreationGapSeconds = 3600;
 constexpr double kSecondsPerDay = 86400;
@@ -183,10 +182,6 @@ Result<std::vector<InteractionRecord>> parse_interactions(const sqlite::Database
   return records;
 }
 
-std::string text_of(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
 std::string digits_of(std::string_view text) {
   std::string out;
   for (const char c : text) {
@@ -245,11 +240,9 @@ std::string person(const Json& j, std::string_view prefix) {
   return "None";
 }
 
-const ModuleDescriptor& descriptor_ref();
-
 class InteractionC final : public RecordModule<InteractionRecord> {
  public:
-  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return descriptor_ref(); }
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return interaction_c_descriptor(); }
 
  protected:
   [[nodiscard]] Result<std::vector<InteractionRecord>> extract(ModuleContext& ctx) const override {
@@ -313,10 +306,6 @@ class InteractionC final : public RecordModule<InteractionRecord> {
     }
   }
 };
-
-const ModuleDescriptor& descriptor_ref() {
-  return interaction_c_descriptor();
-}
 
 }  // namespace
 

@@ -38,7 +38,7 @@ std::string mac_time(const plist::Value& value) {
   return "";
 }
 
-std::string string_field(const Json& fields, std::string_view key) {
+std::string string_or_empty(const Json& fields, std::string_view key) {
   const auto it = fields.find(std::string(key));
   if (it == fields.end() || !it->is_string()) return "";
   return it->get<std::string>();
@@ -81,18 +81,18 @@ class LocationdClients final : public RecordModule<LocationdClientRecord> {
       ctx.alert(AlertLevel::kHigh, *match, "", json, r.provenance);
       return;
     }
-    if (const std::string bundle_id = string_field(r.fields, "BundleId"); !bundle_id.empty()) {
+    if (const std::string bundle_id = string_or_empty(r.fields, "BundleId"); !bundle_id.empty()) {
       if (auto match = iocs->match_process(bundle_id)) ctx.alert(AlertLevel::kHigh, *match, "", json, r.provenance);
     }
     for (const std::string_view key : {std::string_view("BundlePath"), std::string_view("Executable")}) {
-      const std::string path = string_field(r.fields, key);
+      const std::string path = string_or_empty(r.fields, key);
       if (path.empty()) continue;
       if (auto match = iocs->match_file_path(path)) {
         ctx.alert(AlertLevel::kHigh, *match, "", json, r.provenance);
         return;
       }
     }
-    const std::string registered = string_field(r.fields, "Registered");  // "" when it is a boolean
+    const std::string registered = string_or_empty(r.fields, "Registered");  // "" when it is a boolean
     if (!registered.empty()) {
       if (auto match = iocs->match_file_path(registered)) ctx.alert(AlertLevel::kHigh, *match, "", json, r.provenance);
     }

@@ -26,7 +26,7 @@ std::string lowercase(std::string_view text) {
   return out;
 }
 
-std::string text_of(const plist::Value& value) {
+std::string plist_text_of(const plist::Value& value) {
   if (const auto* s = value.get_if<std::string>()) return utf8_backslashreplace(*s);
   return "";
 }
@@ -144,9 +144,9 @@ Result<std::vector<ProfileEventRecord>> parse_profile_events(const plist::Value&
         if (name == "timestamp") {
           r.timestamp = time_of(value);
         } else if (name == "operation") {
-          r.operation = text_of(value);
+          r.operation = plist_text_of(value);
         } else if (name == "process") {
-          r.process = text_of(value);
+          r.process = plist_text_of(value);
         } else {
           r.other[utf8_backslashreplace(name)] = plist_to_json(value);
         }

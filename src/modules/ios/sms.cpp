@@ -43,17 +43,9 @@ std::string escape_newlines(std::string_view text) {
   return out;
 }
 
-std::string mac_time_iso(const Json& value) {
-  if (value.is_number_integer()) return timeconv::mac_to_iso(value.get<std::int64_t>());
-  if (value.is_number_float()) return timeconv::mac_to_iso(value.get<double>());
-  return "";
-}
-
-const ModuleDescriptor& descriptor_ref();
-
 class Sms final : public RecordModule<SmsRecord> {
  public:
-  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return descriptor_ref(); }
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return sms_descriptor(); }
 
  protected:
   [[nodiscard]] Result<std::vector<SmsRecord>> extract(ModuleContext& ctx) const override {
@@ -114,10 +106,6 @@ class Sms final : public RecordModule<SmsRecord> {
     if (!read.empty()) ctx.timeline(read, "sms_read", data);
   }
 };
-
-const ModuleDescriptor& descriptor_ref() {
-  return sms_descriptor();
-}
 
 }  // namespace
 

@@ -24,7 +24,6 @@ constexpr std::string_view kLidDatabase = "LID.sqlite";
 constexpr std::array<std::string_view, 2> kMediaServerPrefixes{"https://mmg-fna.whatsapp.net/",
                                                                "https://mmg.whatsapp.net/"};
 constexpr std::array<std::string_view, 5> kLinkColumns{"ZTEXT", "ZMATCHEDTEXT", "ZMEDIAURL", "ZCONTENT1", "ZCONTENT2"};
-constexpr std::string_view kLidSuffix = "@lid";
 constexpr std::string_view kLidPairRecord = "lid_phone_number_pair";
 constexpr std::string_view kChatSessionRecord = "chat_session";
 
@@ -33,16 +32,6 @@ struct WhatsappRecord {
   std::vector<std::string> links;  // messages only
   std::string provenance;
 };
-
-std::string text_of(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-Json mac_time_json(const sqlite::Statement& stmt, int column) {
-  if (stmt.type(column) == SQLITE_INTEGER) return timeconv::mac_to_iso(stmt.integer(column));
-  if (stmt.type(column) == SQLITE_FLOAT) return timeconv::mac_to_iso(stmt.real(column));
-  return nullptr;
-}
 
 std::vector<std::string> message_links(const Json& j) {
   std::vector<std::string> links;
@@ -203,11 +192,9 @@ void append(std::vector<WhatsappRecord>& to, std::vector<WhatsappRecord>&& from,
   }
 }
 
-const ModuleDescriptor& descriptor_ref();
-
 class Whatsapp final : public RecordModule<WhatsappRecord> {
  public:
-  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return descriptor_ref(); }
+  [[nodiscard]] const ModuleDescriptor& descriptor() const override { return whatsapp_descriptor(); }
 
  protected:
   [[nodiscard]] Result<std::vector<WhatsappRecord>> extract(ModuleContext& ctx) const override {
@@ -318,10 +305,6 @@ class Whatsapp final : public RecordModule<WhatsappRecord> {
     ctx.timeline(text_of(j["isodate"]), "message", data);
   }
 };
-
-const ModuleDescriptor& descriptor_ref() {
-  return whatsapp_descriptor();
-}
 
 }  // namespace
 
