@@ -1,9 +1,11 @@
 #include "cli/check.hpp"
 
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <optional>
@@ -29,18 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kLogger = "lumiere.cli";
-
-bool is_inside(const fs::path& child, const fs::path& parent) {
-  std::error_code ec;
-  const auto c = fs::weakly_canonical(child, ec);
-  const auto p = fs::weakly_canonical(parent, ec);
-  auto ci = c.begin();
-  for (auto pi = p.begin(); pi != p.end(); ++pi, ++ci) {
-    if (pi->empty()) continue;
-    if (ci == c.end() || *ci != *pi) return false;
-  }
-  return true;
-}
 
 // SHA-256 of every regular file under root, paths relative to it (no examiner paths in reports), hashed by
 // `jobs` threads; sorted by path, so the list is the same whatever the number.
@@ -143,13 +133,32 @@ void list_modules(SourceKind source) {
   }
 }
 
+bool is_inside(const fs::path& child, const fs::path& parent) {
+  std::error_code ec;
+  const auto c = fs::weakly_canonical(child, ec);
+  const auto p = fs::weakly_canonical(parent, ec);
+  auto ci = c.begin();
+  for (auto pi = p.begin(); pi != p.end(); ++pi, ++ci) {
+    if (pi->empty()) continue;
+    if (ci == c.end() || *ci != *pi) return false;
+  }
+  return true;
+}
+
 fs::path default_output_dir(const std::string& what) {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  return fs::current_path() / fmt::format("lumiere-{}-{}", what, stamp);
+  const fs::path base = fs::current_path() / fmt::format("lumiere-{}-{}", what, stamp);
+  // Never reused: two runs started in the same second get -2, -3, ... (mkdir is the atomic claim).
+  for (int i = 1; i < 1000; ++i) {
+    const fs::path candidate = i == 1 ? base : fs::path(fmt::format("{}-{}", base.string(), i));
+    if (::mkdir(candidate.c_str(), 0755) == 0) return candidate;
+    if (errno != EEXIST) return candidate;  // the caller's own create reports why
+  }
+  return base;
 }
 
 int not_supported_yet(const std::string& what) {
@@ -193,8 +202,18 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
   if (!backup) return result;
 
   std::optional<output::MvtFileWriter> writer;
-  if (!options.output.empty()) {
-    const fs::path out(options.output);
+  std::string output_dir = options.output;
+  if (output_dir.empty()) {
+    // Without -o the results still go somewhere a person can keep: a new dated folder here, as `scan` does.
+    std::error_code ec;
+    if (is_inside(fs::current_path(ec), backup_path) || is_inside(fs::current_path(ec), backup->root())) {
+      fmt::print(stderr, "lumiere: run from outside the evidence or give -o: the results must not go inside it\n");
+      return result;
+    }
+    output_dir = default_output_dir("check-backup").string();
+  }
+  {
+    const fs::path out(output_dir);
     if (is_inside(out, backup_path) || is_inside(out, backup->root())) {
       fmt::print(stderr, "lumiere: {}: the output folder must not be inside the evidence\n", out.string());
       return result;
@@ -276,7 +295,7 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
       result.exit_code = kExitError;
     }
   }
-  output::print_summary(stdout, *outcome, options.output);
+  output::print_summary(stdout, *outcome, output_dir);
   result.outcome = std::move(*outcome);
   return result;
 }

@@ -60,6 +60,9 @@ int check_ios_backup(const std::filesystem::path& backup_path, const CheckOption
 // `lumiere ios|android check-iocs FOLDER`: re-checks stored <slug>.json results; writes nothing.
 int check_iocs(const std::filesystem::path& folder, const CheckOptions& options, std::span<const SourceKind> sources);
 
+// Whether `child` is `parent` or lies under it (paths resolved as far as they exist).
+bool is_inside(const std::filesystem::path& child, const std::filesystem::path& parent);
+
 // A folder named lumiere-<what>-YYYYmmdd-HHMMSS in the current directory.
 std::filesystem::path default_output_dir(const std::string& what);
 

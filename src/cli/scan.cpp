@@ -11,6 +11,7 @@
 
 #include "cli/app.hpp"
 #include "core/json.hpp"
+#include "output/mvt_files.hpp"
 #include "sources/detect.hpp"
 
 namespace lumiere::cli {
@@ -73,14 +74,27 @@ void write_summary(const fs::path& base, const std::vector<ScanRow>& rows) {
   }
   std::error_code ec;
   fs::create_directories(base, ec);
-  std::ofstream out(base / "scan.json", std::ios::binary | std::ios::trunc);
-  out << dump_mvt_json(Json{{"inputs", std::move(inputs)}}) << "\n";
-  if (!out) fmt::print(stderr, "lumiere: could not write {}\n", (base / "scan.json").string());
+  if (auto ok = output::write_text_file(base / "scan.json", dump_mvt_json(Json{{"inputs", std::move(inputs)}}) + "\n");
+      !ok) {
+    fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+  }
 }
 
 }  // namespace
 
 int scan_command(const std::vector<std::string>& paths, const CheckOptions& options, const std::string& command_line) {
+  // Every output goes outside every input: checked before anything is created (scan.json included).
+  {
+    std::error_code ec;
+    const fs::path where = options.output.empty() ? fs::current_path(ec) : fs::path(options.output);
+    for (const auto& path : paths) {
+      if (is_inside(where, path)) {
+        fmt::print(stderr, "lumiere: {}: the output folder must not be inside the evidence {} (give -o elsewhere)\n",
+                   where.string(), path);
+        return kExitError;
+      }
+    }
+  }
   const fs::path base = options.output.empty() ? default_output_dir("scan") : fs::path(options.output);
   const bool several = paths.size() > 1;
   std::set<std::string> used;

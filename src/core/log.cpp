@@ -1,6 +1,9 @@
 #include "core/log.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -40,8 +43,19 @@ void Logger::set_console_level(LogLevel level) {
 
 Result<void> Logger::open_file(const std::filesystem::path& file) {
   const std::lock_guard lock(mutex_);
-  std::FILE* handle = std::fopen(file.c_str(), "a");
+  // Never through a link, never onto a FIFO or device planted where the log goes (O_NONBLOCK: a FIFO
+  // without a reader fails at once instead of hanging the run).
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+  if (fd < 0) return unexpected(ErrorCode::kIo, std::string("cannot open log: ") + std::strerror(errno), file.string());
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return unexpected(ErrorCode::kIo, "cannot open log: not a regular file", file.string());
+  }
+  ::fcntl(fd, F_SETFL, O_WRONLY | O_APPEND);
+  std::FILE* handle = ::fdopen(fd, "a");
   if (handle == nullptr) {
+    ::close(fd);
     return unexpected(ErrorCode::kIo, std::string("cannot open log: ") + std::strerror(errno), file.string());
   }
   if (file_ != nullptr) std::fclose(file_);

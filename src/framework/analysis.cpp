@@ -126,8 +126,8 @@ RecheckOutcome recheck(const std::filesystem::path& folder, std::span<const Sour
   RecheckSummary summary = recheck_stored_results(selected, sources, folder, request.environment);
   RecheckOutcome result;
   result.skipped = std::move(summary.skipped);
-  result.outcome = outcome_of(sources.empty() ? request.kind : sources.front(), std::move(summary.runs),
-                              request.environment);
+  result.outcome =
+      outcome_of(sources.empty() ? request.kind : sources.front(), std::move(summary.runs), request.environment);
   return result;
 }
 

@@ -23,7 +23,7 @@ namespace lumiere {
 namespace sources {
 class IosBackup;
 class Source;
-}
+}  // namespace sources
 namespace sqlite {
 class Database;
 }

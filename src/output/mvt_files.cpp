@@ -1,9 +1,13 @@
 #include "output/mvt_files.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 #include <tuple>
 
 #include "core/time.hpp"
@@ -15,23 +19,73 @@ namespace lumiere::output {
 // The MVT release whose output format these files follow (info.json "mvt_version").
 constexpr const char* kMvtFormatVersion = "2026.7.29";
 
+namespace {
+
+// One output file: written under a hidden temporary name beside it, created exclusively and never through a
+// link (O_EXCL | O_NOFOLLOW: a symlink or FIFO planted in the output folder is neither followed nor waited on),
+// then renamed over the final name once complete, so an interrupted run or a full disk never leaves a file
+// that looks complete. Errors name the file and the system's reason.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path file)
+      : file_(std::move(file)),
+        temp_(file_.parent_path() / ("." + file_.filename().string() + ".partial-" + std::to_string(::getpid()))) {
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd_ < 0) error_ = std::string("cannot create: ") + std::strerror(errno);
+  }
+  ~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temp_.c_str());
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  AtomicFile(AtomicFile&&) = delete;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+
+  void write(std::string_view piece) {
+    while (error_.empty() && !piece.empty()) {
+      const ssize_t n = ::write(fd_, piece.data(), piece.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error_ = std::string("write failed: ") + std::strerror(n < 0 ? errno : EIO);
+        return;
+      }
+      piece.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  Result<void> commit() {
+    if (error_.empty() && ::close(fd_) != 0) error_ = std::string("write failed: ") + std::strerror(errno);
+    fd_ = -1;
+    if (error_.empty() && ::rename(temp_.c_str(), file_.c_str()) != 0) {
+      error_ = std::string("cannot rename into place: ") + std::strerror(errno);
+    }
+    if (!error_.empty()) return unexpected(ErrorCode::kIo, error_, file_.string());
+    committed_ = true;
+    return {};
+  }
+
+ private:
+  std::filesystem::path file_;
+  std::filesystem::path temp_;
+  int fd_ = -1;
+  bool committed_ = false;
+  std::string error_;
+};
+
+}  // namespace
+
 Result<void> write_text_file(const std::filesystem::path& file, const std::string& content) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) return unexpected(ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno), file.string());
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return unexpected(ErrorCode::kIo, "write failed", file.string());
-  return {};
+  AtomicFile out(file);
+  out.write(content);
+  return out.commit();
 }
 
 Result<void> write_text_file_streamed(const std::filesystem::path& file,
                                       const std::function<void(const TextSink&)>& produce) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) return unexpected(ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno), file.string());
-  produce([&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
-  out.close();
-  if (!out) return unexpected(ErrorCode::kIo, "write failed", file.string());
-  return {};
+  AtomicFile out(file);
+  produce([&out](std::string_view piece) { out.write(piece); });
+  return out.commit();
 }
 
 Json alert_to_json(const Alert& alert) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "support/test_support.hpp"
 #include "testing/demo_backup.hpp"
@@ -175,6 +176,39 @@ TEST(Verdict, CheckIocsOnAFolderWithoutResultsIsAnError) {
   EXPECT_EQ(run.code, 2) << run.console;
   EXPECT_NE(run.console.find("no stored module results"), std::string::npos) << run.console;
   EXPECT_EQ(run.console.find("NO SIGN"), std::string::npos) << run.console;
+}
+
+TEST(Output, CheckBackupWithoutOWritesANewDatedFolderEachRun) {
+  test::TempDir temp;
+  build_clean_backup(temp / "backup");
+  fs::create_directories(temp / "work");
+  const std::string command = "cd '" + (temp / "work").string() + "' && ios_run() { env XDG_DATA_HOME='" +
+                              (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() +
+                              " ios check-backup -i '" + pegasus() + "' '" + (temp / "backup").string() +
+                              "'; }; ios_run && ios_run";
+  std::string console;
+  EXPECT_EQ(test::run_command(command, &console), 0) << console;
+  std::vector<fs::path> folders;
+  for (const auto& entry : fs::directory_iterator(temp / "work")) folders.push_back(entry.path());
+  ASSERT_EQ(folders.size(), 2U) << "two runs, two folders (also within one second)\n" << console;
+  for (const auto& folder : folders) {
+    EXPECT_EQ(folder.filename().string().rfind("lumiere-check-backup-", 0), 0U) << folder;
+    EXPECT_TRUE(fs::exists(folder / "info.json")) << folder;
+    EXPECT_TRUE(fs::exists(folder / "report.html")) << folder;
+    EXPECT_NE(console.find("Results: " + folder.string()), std::string::npos) << console;
+  }
+}
+
+TEST(Output, ScanIntoOneOfItsInputsCreatesNothingThere) {
+  test::TempDir temp;
+  build_clean_backup(temp / "x");
+  build_clean_backup(temp / "y");
+  const test::EvidenceGuard guard({temp / "x", temp / "y"});
+  const Invocation run = lumiere(temp, "scan -i '" + pegasus() + "' -o '" + (temp / "x" / "res").string() + "' '" +
+                                           (temp / "x").string() + "' '" + (temp / "y").string() + "'");
+  EXPECT_EQ(run.code, 2) << run.console;
+  EXPECT_NE(run.console.find("must not be inside the evidence"), std::string::npos) << run.console;
+  EXPECT_FALSE(fs::exists(temp / "x" / "res"));
 }
 
 }  // namespace
