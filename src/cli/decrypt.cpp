@@ -16,24 +16,13 @@
 #include <vector>
 
 #include "cli/app.hpp"
+#include "cli/check.hpp"
 #include "core/hash.hpp"
 
 namespace lumiere::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_within(const fs::path& child, const fs::path& parent) {
-  std::error_code ec;
-  const auto c = fs::weakly_canonical(child, ec);
-  const auto p = fs::weakly_canonical(parent, ec);
-  auto ci = c.begin();
-  for (auto pi = p.begin(); pi != p.end(); ++pi, ++ci) {
-    if (pi->empty()) continue;
-    if (ci == c.end() || *ci != *pi) return false;
-  }
-  return true;
-}
 
 // A file descriptor opened for a new file (O_EXCL: never overwrites), closed on scope exit.
 class NewFile {
@@ -96,8 +85,8 @@ struct Job {
 std::optional<std::string> destination_problem(const fs::path& dest, const sources::IosBackup& backup,
                                                const fs::path& given) {
   std::error_code ec;
-  if (is_within(dest, backup.root()) || is_within(dest, given)) return "the destination is inside the backup";
-  if (is_within(backup.root(), dest)) return "the destination contains the backup";
+  if (is_inside(dest, backup.root()) || is_inside(dest, given)) return "the destination is inside the backup";
+  if (is_inside(backup.root(), dest)) return "the destination contains the backup";
   if (fs::exists(dest, ec) && !fs::is_empty(dest, ec)) return "the destination exists and is not empty";
   return std::nullopt;
 }
@@ -298,7 +287,7 @@ int extract_ios_key(const fs::path& backup_path, const SecretOptions& secret, co
   const fs::path out(key_file);
   auto backup = open_encrypted(backup_path, secret, "extract-key",
                                [&](const sources::IosBackup& b) -> std::optional<std::string> {
-                                 if (!key_file.empty() && (is_within(out, b.root()) || is_within(out, backup_path))) {
+                                 if (!key_file.empty() && (is_inside(out, b.root()) || is_inside(out, backup_path))) {
                                    return out.string() + ": the key file must not be inside the backup";
                                  }
                                  return std::nullopt;
