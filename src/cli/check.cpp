@@ -151,10 +151,10 @@ fs::path default_output_dir(const std::string& what) {
   localtime_r(&now, &local);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  const fs::path base = fs::current_path() / fmt::format("lumiere-{}-{}", what, stamp);
+  fs::path base = fs::current_path() / fmt::format("lumiere-{}-{}", what, stamp);
   // Never reused: two runs started in the same second get -2, -3, ... (mkdir is the atomic claim).
   for (int i = 1; i < 1000; ++i) {
-    const fs::path candidate = i == 1 ? base : fs::path(fmt::format("{}-{}", base.string(), i));
+    fs::path candidate = i == 1 ? base : fs::path(fmt::format("{}-{}", base.string(), i));
     if (::mkdir(candidate.c_str(), 0755) == 0) return candidate;
     if (errno != EEXIST) return candidate;  // the caller's own create reports why
   }

@@ -45,7 +45,7 @@ Result<sqlite::Statement> prepare_select(const sqlite::Database& db, const SqlSe
   }
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < select.columns.size(); ++i) {
-    const SqlColumn& c = select.columns[i];
+    const SqlColumn& c = *(select.columns.begin() + i);
     auto names = columns_of(c.table);
     if (!names) return std::move(names).error();
     const bool present = std::find((*names)->begin(), (*names)->end(), c.column) != (*names)->end();

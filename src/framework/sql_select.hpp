@@ -4,6 +4,7 @@
 // and runs the one step loop; a missing table or required column is kUnsupported naming them.
 #pragma once
 
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,9 +28,11 @@ struct SqlColumn {
 };
 
 struct SqlSelect {
-  std::vector<std::string_view> tables;  // needed, in order: "no table X" for the first one absent
-  std::vector<SqlColumn> columns;        // the SELECT list, in order
-  std::string_view rest;                 // "FROM ... [JOIN ...] [WHERE ...] [ORDER BY ...]"
+  // initializer_lists, so that a module's `const SqlSelect kSelect{...}` allocates nothing (no static
+  // initializer that could throw); their arrays live as long as the object they initialise.
+  std::initializer_list<std::string_view> tables;  // needed, in order: "no table X" for the first one absent
+  std::initializer_list<SqlColumn> columns;        // the SELECT list, in order
+  std::string_view rest;                           // "FROM ... [JOIN ...] [WHERE ...] [ORDER BY ...]"
 };
 
 // kUnsupported "unsupported schema: {what}" naming the database.
