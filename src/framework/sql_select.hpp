@@ -38,6 +38,18 @@ struct SqlSelect {
 // kUnsupported "unsupported schema: {what}" naming the database.
 Error unsupported_schema(const sqlite::Database& db, std::string_view what);
 
+// Columns a hand-written query reads when they exist.
+struct OptionalColumns {
+  std::string_view table;
+  std::span<const std::string_view> columns;  // e.g. a module's constexpr std::array
+};
+
+// A "WITH T AS (SELECT rowid AS rowid, *, NULL AS c FROM main.T) " prefix for the tables that lack some of
+// their optional columns (each noted on `db`), so that a query written for the full schema reads an older or
+// newer one unchanged: the CTE shadows the table, the absent columns read as NULL. "" when none is absent.
+// prepare_select does the same for a declared query.
+Result<std::string> null_missing_columns(const sqlite::Database& db, std::initializer_list<OptionalColumns> wanted);
+
 // The statement of `select` over this database's schema, or kUnsupported "unsupported schema: no table T" /
 // "table T has no column C".
 Result<sqlite::Statement> prepare_select(const sqlite::Database& db, const SqlSelect& select);

@@ -16,6 +16,20 @@
 namespace lumiere::sources {
 namespace {
 
+// Whether Manifest.db answers the query every listing makes (the Files table with its columns, readable).
+Result<void> listing_usable(const sqlite::Database& db) {
+  if (auto ok = db.probe(); !ok) return ok;
+  if (auto has = db.has_table("Files"); has && !*has) {
+    return unexpected(ErrorCode::kUnsupported, "Manifest.db has no Files table (encrypted or damaged backup?)",
+                      "Manifest.db");
+  }
+  auto stmt = db.prepare("SELECT fileID, domain, relativePath, flags, file FROM Files LIMIT 1");
+  if (!stmt) return unexpected(ErrorCode::kCorrupt, "cannot list files: " + stmt.error().message, "Manifest.db");
+  auto row = stmt->step();
+  if (!row) return unexpected(ErrorCode::kCorrupt, "cannot list files: " + row.error().message, "Manifest.db");
+  return {};
+}
+
 namespace fs = std::filesystem;
 
 bool is_backup_dir(const fs::path& dir) {
@@ -212,10 +226,12 @@ Result<IosBackup> IosBackup::open(const fs::path& path, const BackupSecret* secr
   }
   if (!backup.encrypted_) {
     auto db = sqlite::Database::open_evidence(backup.root_ / "Manifest.db", "Manifest.db");
-    if (db && db->probe()) {
-      backup.manifest_ = std::move(*db);
+    if (!db) {
+      backup.manifest_error_ = std::move(db).error();
+    } else if (auto usable = listing_usable(*db); !usable) {
+      backup.manifest_error_ = std::move(usable).error();
     } else {
-      backup.manifest_error_ = db ? db->probe().error() : db.error();
+      backup.manifest_ = std::move(*db);
     }
   }
   return backup;
@@ -294,10 +310,14 @@ Result<void> IosBackup::unlock(const BackupSecret& secret) {
     return {};
   }
   auto db = sqlite::Database::open_image(std::move(*image), "Manifest.db");
-  if (db && db->probe()) {
-    manifest_ = std::move(*db);
+  if (!db) {
+    manifest_error_ = std::move(db).error();
+  } else if (auto usable = listing_usable(*db); !usable) {
+    // No Files table, a column missing, a damaged first page: as unusable as an unopenable file, so every
+    // artifact at a fixed place is then found by its file ID (with a note) instead of nothing being read.
+    manifest_error_ = std::move(usable).error();
   } else {
-    manifest_error_ = db ? db->probe().error() : db.error();
+    manifest_ = std::move(*db);
   }
   return {};
 }
@@ -328,10 +348,7 @@ Result<std::vector<BackupFile>> IosBackup::query(std::optional<std::string_view>
       return std::move(db).error();
     }
     // Without a readable Manifest.db an exact artifact can still be found by its file ID.
-    BackupFile file{file_id(*domain, relative_path), std::string(*domain), std::string(relative_path), 1, {}};
-    std::error_code ec;
-    if (fs::is_regular_file(blob_path(file.file_id), ec)) return std::vector<BackupFile>{std::move(file)};
-    return std::vector<BackupFile>{};
+    return find_by_file_id(*domain, relative_path);
   }
   const bool wildcard = relative_path.find('*') != std::string_view::npos;
   std::string sql = "SELECT fileID, domain, relativePath, flags, file FROM Files WHERE ";
@@ -349,6 +366,13 @@ Result<std::vector<BackupFile>> IosBackup::query(std::optional<std::string_view>
   });
   if (!ok) return std::move(ok).error();
   return files;
+}
+
+std::vector<BackupFile> IosBackup::find_by_file_id(std::string_view domain, std::string_view relative_path) const {
+  BackupFile file{file_id(domain, relative_path), std::string(domain), std::string(relative_path), 1, {}};
+  std::error_code ec;
+  if (fs::is_regular_file(blob_path(file.file_id), ec)) return std::vector<BackupFile>{std::move(file)};
+  return {};
 }
 
 Result<BackupFile> IosBackup::find(std::string_view domain, std::string_view relative_path) const {

@@ -79,6 +79,9 @@ class IosBackup {
   // and, when given, that domain. Without Manifest.db: the file ID of an exact domain+path, if its blob exists.
   [[nodiscard]] Result<std::vector<BackupFile>> query(std::optional<std::string_view> domain,
                                                       std::string_view relative_path) const;
+  // An exact domain + relative path found without Manifest.db: by its file ID (SHA-1 of "domain-path"),
+  // when the backup holds a regular file under that ID. Empty otherwise.
+  [[nodiscard]] std::vector<BackupFile> find_by_file_id(std::string_view domain, std::string_view relative_path) const;
   // The first existing file for an exact domain + relative path.
   [[nodiscard]] Result<BackupFile> find(std::string_view domain, std::string_view relative_path) const;
 

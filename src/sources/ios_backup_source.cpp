@@ -17,10 +17,18 @@ Result<std::vector<EvidenceFile>> IosBackupSource::locate(std::optional<std::str
                                                           std::vector<SourceNote>& notes) const {
   auto manifest = backup_.manifest();
   if (!manifest && manifest.error().code == ErrorCode::kEncrypted) return std::move(manifest).error();
-  const bool by_file_id = !manifest;
+  bool by_file_id = !manifest;
+  std::string unusable = manifest ? std::string() : manifest.error().message;
+  const bool exact = domain && relative_path.find('*') == std::string_view::npos;
   // Only Manifest.db can answer a query by path alone.
-  if (by_file_id && (!domain || relative_path.find('*') != std::string_view::npos)) return std::vector<EvidenceFile>{};
+  if (by_file_id && !exact) return std::vector<EvidenceFile>{};
   auto files = backup_.query(domain, relative_path);
+  if (!files && exact && files.error().code != ErrorCode::kEncrypted) {
+    // A query that fails midway (a damaged page) is no reason to miss an artifact at a fixed place.
+    unusable = "its query failed: " + files.error().message;
+    by_file_id = true;
+    files = backup_.find_by_file_id(*domain, relative_path);
+  }
   if (!files) return std::move(files).error();
   std::vector<EvidenceFile> found;
   for (auto& file : *files) {
@@ -45,7 +53,7 @@ Result<std::vector<EvidenceFile>> IosBackupSource::locate(std::optional<std::str
                        fmt::format("Manifest.db is unusable ({}); this file was found by its file ID, SHA-1 of "
                                    "\"domain-relativePath\", and files found only through Manifest.db were not "
                                    "analysed",
-                                   manifest.error().message)});
+                                   unusable)});
     }
     found.push_back(std::move(file));
   }

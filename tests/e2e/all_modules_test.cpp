@@ -5,6 +5,7 @@
 // indicators raises only the heuristics that need none; a clean backup with every file of ../shared/iocs loaded
 // raises no HIGH or CRITICAL alert. The evidence and the IOC files are hashed before and after every run.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -160,6 +161,50 @@ TEST(AllModules, CleanBackupWithAllSharedIndicatorsHasNoHighOrCritical) {
   }
   const std::string log = test::read_file(temp / "out" / "command.log");
   EXPECT_NE(log.find("Loaded a total of"), std::string::npos);
+}
+
+// Issue 15: a Manifest.db without its Files table (or whose listing query fails) is as unusable as an
+// unopenable one: every artifact at a fixed domain and path is still found by its file ID and analysed, with
+// its alerts; the manifest module says it could not list the files, and the run says why.
+TEST(AllModules, WithoutTheFilesTableEveryFixedPlaceArtifactIsStillAnalysed) {
+  test::TempDir temp;
+  std::set<std::string> ioc_names;
+  std::map<std::string, std::vector<AlertKey>> expected;
+  const fs::path backup = build(infected_spec(temp.path(), ioc_names, expected), temp / "backup", temp.path());
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((backup / "Manifest.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE Files; VACUUM;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::vector<fs::path> iocs;
+  for (const auto& name : ioc_names) iocs.push_back(test::shared_iocs_dir() / name);
+  const Json alerts = run_scan(backup, temp / "out", iocs, temp.path());
+
+  std::map<std::string, std::vector<AlertKey>> actual;
+  for (const auto& alert : alerts) actual[alert.value("module", "")].push_back(key_of(alert));
+  std::size_t fixed_modules = 0;
+  for (const auto& entry : module_registry()) {
+    const auto& d = entry.descriptor();
+    bool fixed = !d.locations.empty();
+    for (const auto& location : d.locations) {
+      fixed = fixed && !location.domain.empty() && location.domain.find('*') == std::string_view::npos &&
+              location.relative_path.find('*') == std::string_view::npos;
+    }
+    if (!fixed || d.slug == "manifest") continue;
+    ++fixed_modules;
+    auto want = expected[std::string(d.slug)];
+    auto got = actual[std::string(d.slug)];
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want) << "module " << d.slug << " (artifact at a fixed place) lost its alerts";
+  }
+  EXPECT_GE(fixed_modules, 10U);
+  EXPECT_TRUE(actual["manifest"].empty());
+  const std::string console = test::read_file(temp / "console.txt");
+  EXPECT_NE(console.find("Manifest.db has no Files table"), std::string::npos) << console;
+  const std::string log = test::read_file(temp / "out" / "command.log");
+  EXPECT_NE(log.find("found by its file ID"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -121,9 +121,8 @@ Result<std::vector<CalendarRecord>> parse_calendar(const sqlite::Database& db) {
   auto item = table_columns(db, "CalendarItem");
   if (!item) return std::move(item).error();
   if (!item->exists()) return unsupported_schema(db, "no table CalendarItem");
-  for (const auto column : {"summary", "start_date"}) {
-    if (!item->has(column)) return unsupported_schema(db, fmt::format("table CalendarItem has no column {}", column));
-  }
+  // Every CalendarItem column is read where it exists (NULL otherwise): a schema without the title or the start
+  // still lists its invitations and their organisers.
   auto participant = table_columns(db, "Participant");
   if (!participant) return std::move(participant).error();
   const bool join = participant->exists() && item->has("organizer_id");

@@ -27,9 +27,9 @@ constexpr std::array kFields{
 
 const SqlSelect kSelect{
     .tables = {"ZCALLRECORD"},
-    .columns = {{"ZCALLRECORD", "ZDATE", "date"},
-                {"ZCALLRECORD", "ZDURATION", "duration"},
-                {"ZCALLRECORD", "ZADDRESS", "address"},
+    .columns = {{"ZCALLRECORD", "ZDATE", "date", Need::kOptional},
+                {"ZCALLRECORD", "ZDURATION", "duration", Need::kOptional},
+                {"ZCALLRECORD", "ZADDRESS", "address", Need::kOptional},
                 {"ZCALLRECORD", "ZLOCATION", "location", Need::kOptional},
                 {"ZCALLRECORD", "ZSERVICE_PROVIDER", "provider", Need::kOptional}},  // CallKit, iOS 10+
     .rest = "FROM ZCALLRECORD ORDER BY ZDATE ASC",

@@ -31,7 +31,7 @@ const SqlSelect kSelect{
                 {"favicons", "id", "favicon_id"},
                 {"favicons", "url", "icon_url"},
                 {"favicon_bitmaps", "icon_id", "bitmap_icon_id"},
-                {"favicon_bitmaps", "last_updated", "last_updated"},
+                {"favicon_bitmaps", "last_updated", "last_updated", Need::kOptional},
                 {"favicon_bitmaps", "last_requested", "last_requested", Need::kOptional}},
     .rest =
         "FROM icon_mapping JOIN favicon_bitmaps ON icon_mapping.icon_id = favicon_bitmaps.icon_id "

@@ -29,10 +29,10 @@ const SqlSelect kSelect{
     .tables = {"urls", "visits"},
     .columns = {{"urls", "id", "id"},
                 {"urls", "url", "url"},
-                {"visits", "id", "visit_id"},
+                {"visits", "id", "visit_id", Need::kOptional},
                 {"visits", "url", "visit_url"},
-                {"visits", "visit_time", "visit_time"},
-                {"visits", "from_visit", "from_visit"}},
+                {"visits", "visit_time", "visit_time", Need::kOptional},
+                {"visits", "from_visit", "from_visit", Need::kOptional}},
     .rest = "FROM urls JOIN visits ON visits.url = urls.id ORDER BY visits.visit_time",
 };
 

@@ -94,6 +94,17 @@ bool TableColumns::has_all(std::initializer_list<std::string_view> columns) cons
   return std::all_of(columns.begin(), columns.end(), [&](std::string_view c) { return has(c); });
 }
 
+std::string select_all_columns(const TableColumns& columns, std::string_view table,
+                               std::span<const std::string_view> optional, std::vector<std::string>& names) {
+  names = columns.names;
+  for (const auto column : optional) {
+    if (!columns.has(column)) names.emplace_back(column);
+  }
+  std::string sql = "SELECT ";
+  for (const auto& column : names) sql += std::string(table) + "." + sqlite::quote_identifier(column) + ", ";
+  return sql;
+}
+
 Result<TableColumns> table_columns(const sqlite::Database& db, std::string_view table) {
   auto names = db.columns(table);
   if (!names) return std::move(names).error();

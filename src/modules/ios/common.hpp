@@ -49,6 +49,10 @@ struct TableColumns {
   [[nodiscard]] bool has_all(std::initializer_list<std::string_view> columns) const;
 };
 Result<TableColumns> table_columns(const sqlite::Database& db, std::string_view table);
+// "SELECT table.c1, table.c2, ..., " for every column the table has, then the `optional` ones it lacks (a query
+// prefixed with null_missing_columns reads those as NULL); `names` receives the columns in that order.
+std::string select_all_columns(const TableColumns& columns, std::string_view table,
+                               std::span<const std::string_view> optional, std::vector<std::string>& names);
 
 // MVT's check_url_batches for one record: the links in order, the first that matches a URL or domain
 // indicator raises one alert at `level` (shortened links are expanded only with --resolve-short-urls).

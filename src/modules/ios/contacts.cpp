@@ -24,10 +24,10 @@ constexpr std::array kFields{
 
 const SqlSelect kSelect{
     .tables = {"ABPerson", "ABMultiValue"},
-    .columns = {{"ABPerson", "First", "first"},
-                {"ABPerson", "Middle", "middle"},
-                {"ABPerson", "Last", "last"},
-                {"ABPerson", "Organization", "organization"},
+    .columns = {{"ABPerson", "First", "first", Need::kOptional},
+                {"ABPerson", "Middle", "middle", Need::kOptional},
+                {"ABPerson", "Last", "last", Need::kOptional},
+                {"ABPerson", "Organization", "organization", Need::kOptional},
                 {"ABMultiValue", "record_id", "record_id"},
                 {"ABMultiValue", "value", "value"}},
     .rest =

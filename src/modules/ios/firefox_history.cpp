@@ -31,12 +31,12 @@ const SqlSelect kSelect{
     .tables = {"history", "visits"},
     .columns = {{"history", "id", "history_id"},
                 {"history", "url", "url"},
-                {"history", "title", "title"},
+                {"history", "title", "title", Need::kOptional},
                 {"visits", "id", "id"},
                 {"visits", "siteID", "site_id"},
-                {"visits", "date", "date"},
-                {"visits", "type", "type"},
-                {"visits", "is_local", "is_local"}},
+                {"visits", "date", "date", Need::kOptional},
+                {"visits", "type", "type", Need::kOptional},
+                {"visits", "is_local", "is_local", Need::kOptional}},
     .rest = "FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id",
 };
 

@@ -114,11 +114,7 @@ Result<std::vector<InteractionRecord>> parse_interactions(const sqlite::Database
   auto interactions = table_columns(db, "ZINTERACTIONS");
   if (!interactions) return std::move(interactions).error();
   if (!interactions->exists()) return unexpected(unsupported_schema(db, "no table ZINTERACTIONS"));
-  for (const auto column : {"Z_PK", "ZSTARTDATE", "ZBUNDLEID", "ZDIRECTION"}) {
-    if (!interactions->has(column)) {
-      return unexpected(unsupported_schema(db, fmt::format("table ZINTERACTIONS has no column {}", column)));
-    }
-  }
+  if (!interactions->has("Z_PK")) return unexpected(unsupported_schema(db, "table ZINTERACTIONS has no column Z_PK"));
   auto contacts = table_columns(db, "ZCONTACTS");
   if (!contacts) return std::move(contacts).error();
   auto attachments = table_columns(db, "ZATTACHMENT");

@@ -12,6 +12,7 @@
 
 #include "core/time.hpp"
 #include "framework/fields.hpp"
+#include "framework/sql_select.hpp"
 #include "modules/ios/common.hpp"
 
 namespace lumiere::modules::ios {
@@ -122,29 +123,35 @@ Result<std::vector<NetbaseRecord>> parse_netbase(const sqlite::Database& db) {
   if (!live) return std::move(live).error();
   if (!process->exists()) return unsupported_schema(db, "no table ZPROCESS");
   if (!live->exists()) return unsupported_schema(db, "no table ZLIVEUSAGE");
-  for (const auto column : {"Z_PK", "ZFIRSTTIMESTAMP", "ZTIMESTAMP", "ZPROCNAME", "ZBUNDLENAME"}) {
+  // The keys that join the two tables and the process name the indicators are matched on; the rest is read
+  // as NULL when a build lacks it (ZWIFIIN/ZWIFIOUT are gone on newer iOS).
+  for (const auto column : {"Z_PK", "ZPROCNAME"}) {
     if (!process->has(column)) return unsupported_schema(db, fmt::format("table ZPROCESS has no column {}", column));
   }
-  for (const auto column : {"Z_PK", "ZHASPROCESS", "ZTIMESTAMP", "ZWWANIN", "ZWWANOUT"}) {
+  for (const auto column : {"Z_PK", "ZHASPROCESS"}) {
     if (!live->has(column)) return unsupported_schema(db, fmt::format("table ZLIVEUSAGE has no column {}", column));
   }
-  const bool has_wifi = live->has_all({"ZWIFIIN", "ZWIFIOUT"});
-  if (!has_wifi) db.note("table ZLIVEUSAGE has no column ZWIFIIN/ZWIFIOUT (newer iOS): read as null");
-  const std::string wifi =
-      has_wifi ? "ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out" : "NULL AS wifi_in, NULL AS wifi_out";
+  static constexpr std::array<std::string_view, 3> kProcessOptional{"ZFIRSTTIMESTAMP", "ZTIMESTAMP", "ZBUNDLENAME"};
+  static constexpr std::array<std::string_view, 5> kLiveOptional{"ZTIMESTAMP", "ZWWANIN", "ZWWANOUT", "ZWIFIIN",
+                                                                 "ZWIFIOUT"};
+  auto shadow = null_missing_columns(db, {{"ZPROCESS", kProcessOptional}, {"ZLIVEUSAGE", kLiveOptional}});
+  if (!shadow) return std::move(shadow).error();
+  const std::string wifi = "ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out";
   // The second part lists processes no live-usage row points to. ZHASPROCESS IS NOT NULL keeps a NULL
   // foreign key from emptying NOT IN.
-  const std::string sql = fmt::format(
-      "SELECT ZPROCESS.ZFIRSTTIMESTAMP AS first_ts, ZPROCESS.ZTIMESTAMP AS ts, ZPROCESS.ZPROCNAME AS proc_name, "
-      "ZPROCESS.ZBUNDLENAME AS bundle_id, ZPROCESS.Z_PK AS proc_id, {}, ZLIVEUSAGE.ZWWANIN AS wwan_in, "
-      "ZLIVEUSAGE.ZWWANOUT AS wwan_out, ZLIVEUSAGE.Z_PK AS live_id, ZLIVEUSAGE.ZHASPROCESS AS live_proc_id, "
-      "ZLIVEUSAGE.ZTIMESTAMP AS live_ts "
-      "FROM ZLIVEUSAGE LEFT JOIN ZPROCESS ON ZLIVEUSAGE.ZHASPROCESS = ZPROCESS.Z_PK "
-      "UNION "
-      "SELECT ZFIRSTTIMESTAMP, ZTIMESTAMP, ZPROCNAME, ZBUNDLENAME, Z_PK, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-      "FROM ZPROCESS WHERE Z_PK NOT IN (SELECT ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL) "
-      "ORDER BY first_ts, proc_id, live_id",
-      wifi);
+  const std::string sql =
+      *shadow +
+      fmt::format(
+          "SELECT ZPROCESS.ZFIRSTTIMESTAMP AS first_ts, ZPROCESS.ZTIMESTAMP AS ts, ZPROCESS.ZPROCNAME AS proc_name, "
+          "ZPROCESS.ZBUNDLENAME AS bundle_id, ZPROCESS.Z_PK AS proc_id, {}, ZLIVEUSAGE.ZWWANIN AS wwan_in, "
+          "ZLIVEUSAGE.ZWWANOUT AS wwan_out, ZLIVEUSAGE.Z_PK AS live_id, ZLIVEUSAGE.ZHASPROCESS AS live_proc_id, "
+          "ZLIVEUSAGE.ZTIMESTAMP AS live_ts "
+          "FROM ZLIVEUSAGE LEFT JOIN ZPROCESS ON ZLIVEUSAGE.ZHASPROCESS = ZPROCESS.Z_PK "
+          "UNION "
+          "SELECT ZFIRSTTIMESTAMP, ZTIMESTAMP, ZPROCNAME, ZBUNDLENAME, Z_PK, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+          "FROM ZPROCESS WHERE Z_PK NOT IN (SELECT ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL) "
+          "ORDER BY first_ts, proc_id, live_id",
+          wifi);
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<NetbaseRecord> records;

@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include <array>
+
 #include "core/plist.hpp"
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
@@ -131,18 +133,22 @@ Result<std::vector<SessionEntry>> parse_session_data(std::span<const std::uint8_
 Result<std::vector<SafariTab>> parse_browser_state(const sqlite::Database& db, std::vector<std::string>* bad_sessions) {
   auto tabs = table_columns(db, "tabs");
   if (!tabs) return std::move(tabs).error();
-  if (!tabs->has_all({"uuid", "title", "url", "user_visible_url", "last_viewed_time"})) {
-    return unsupported_schema(db, "table tabs has no column uuid, title, url, user_visible_url or last_viewed_time");
-  }
+  if (!tabs->has("url")) return unsupported_schema(db, "table tabs has no column url");
+  // The tab's URL is what the indicators are matched on; the rest is null where a schema lacks it.
+  static constexpr std::array<std::string_view, 4> kTabOptional{"uuid", "title", "user_visible_url",
+                                                                "last_viewed_time"};
+  auto shadow = null_missing_columns(db, {{"tabs", kTabOptional}});
+  if (!shadow) return std::move(shadow).error();
   auto sessions = table_columns(db, "tab_sessions");
   if (!sessions) return std::move(sessions).error();
-  const bool with_sessions = sessions->has_all({"tab_uuid", "session_data"});
+  const bool with_sessions = tabs->has("uuid") && sessions->has_all({"tab_uuid", "session_data"});
   auto stmt = db.prepare(
-      with_sessions ? "SELECT tabs.title AS title, tabs.url AS url, tabs.user_visible_url AS user_visible_url, "
-                      "tabs.last_viewed_time AS last_viewed_time, tab_sessions.session_data AS session_data "
-                      "FROM tabs JOIN tab_sessions ON tabs.uuid = tab_sessions.tab_uuid ORDER BY tabs.last_viewed_time"
-                    : "SELECT title, url, user_visible_url, last_viewed_time, NULL AS session_data FROM tabs "
-                      "ORDER BY last_viewed_time");
+      *shadow + (with_sessions
+                     ? "SELECT tabs.title AS title, tabs.url AS url, tabs.user_visible_url AS user_visible_url, "
+                       "tabs.last_viewed_time AS last_viewed_time, tab_sessions.session_data AS session_data "
+                       "FROM tabs JOIN tab_sessions ON tabs.uuid = tab_sessions.tab_uuid ORDER BY tabs.last_viewed_time"
+                     : "SELECT title, url, user_visible_url, last_viewed_time, NULL AS session_data FROM tabs "
+                       "ORDER BY last_viewed_time"));
   if (!stmt) return std::move(stmt).error();
   std::vector<SafariTab> out;
   auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {

@@ -36,9 +36,9 @@ const SqlSelect kSelect{
     .tables = {"history_items", "history_visits"},
     .columns = {{"history_items", "id", "id"},
                 {"history_items", "url", "url"},
-                {"history_visits", "id", "visit_id"},
+                {"history_visits", "id", "visit_id", Need::kOptional},
                 {"history_visits", "history_item", "history_item"},
-                {"history_visits", "visit_time", "visit_time"},
+                {"history_visits", "visit_time", "visit_time", Need::kOptional},
                 // Older History.db files have no redirect columns.
                 {"history_visits", "redirect_source", "redirect_source", Need::kOptional},
                 {"history_visits", "redirect_destination", "redirect_destination", Need::kOptional}},

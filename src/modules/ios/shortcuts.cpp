@@ -130,21 +130,25 @@ Result<std::vector<ShortcutRecord>> parse_shortcuts(const sqlite::Database& db) 
   auto shortcut = table_columns(db, "ZSHORTCUT");
   if (!shortcut) return std::move(shortcut).error();
   if (!shortcut->exists()) return unsupported_schema(db, "no table ZSHORTCUT");
-  for (const auto column : {"Z_PK", "ZNAME", "ZCREATIONDATE", "ZMODIFICATIONDATE", "ZACTIONSDESCRIPTION"}) {
-    if (!shortcut->has(column)) return unsupported_schema(db, fmt::format("table ZSHORTCUT has no column {}", column));
-  }
+  if (!shortcut->has("Z_PK")) return unsupported_schema(db, "table ZSHORTCUT has no column Z_PK");
+  // The shortcut's name, dates and description are null where a build lacks them; its actions carry the links.
+  static constexpr std::array<std::string_view, 4> kOptional{"ZNAME", "ZCREATIONDATE", "ZMODIFICATIONDATE",
+                                                             "ZACTIONSDESCRIPTION"};
+  auto shadow = null_missing_columns(db, {{"ZSHORTCUT", kOptional}});
+  if (!shadow) return std::move(shadow).error();
   auto actions = table_columns(db, "ZSHORTCUTACTIONS");
   if (!actions) return std::move(actions).error();
   const bool has_actions = actions->has_all({"ZSHORTCUT", "ZDATA"});
   const std::string sql =
-      has_actions ? "SELECT ZSHORTCUT.Z_PK AS shortcut_id, ZSHORTCUT.ZNAME AS shortcut_name, "
-                    "ZSHORTCUT.ZCREATIONDATE AS created_date, ZSHORTCUT.ZMODIFICATIONDATE AS modified_date, "
-                    "ZSHORTCUT.ZACTIONSDESCRIPTION AS description, ZSHORTCUTACTIONS.ZDATA AS action_data "
-                    "FROM ZSHORTCUT LEFT JOIN ZSHORTCUTACTIONS ON ZSHORTCUTACTIONS.ZSHORTCUT = ZSHORTCUT.Z_PK "
-                    "ORDER BY ZSHORTCUT.Z_PK, ZSHORTCUTACTIONS.Z_PK"
-                  : "SELECT Z_PK AS shortcut_id, ZNAME AS shortcut_name, ZCREATIONDATE AS created_date, "
-                    "ZMODIFICATIONDATE AS modified_date, ZACTIONSDESCRIPTION AS description, "
-                    "NULL AS action_data FROM ZSHORTCUT ORDER BY Z_PK";
+      *shadow + (has_actions
+                     ? "SELECT ZSHORTCUT.Z_PK AS shortcut_id, ZSHORTCUT.ZNAME AS shortcut_name, "
+                       "ZSHORTCUT.ZCREATIONDATE AS created_date, ZSHORTCUT.ZMODIFICATIONDATE AS modified_date, "
+                       "ZSHORTCUT.ZACTIONSDESCRIPTION AS description, ZSHORTCUTACTIONS.ZDATA AS action_data "
+                       "FROM ZSHORTCUT LEFT JOIN ZSHORTCUTACTIONS ON ZSHORTCUTACTIONS.ZSHORTCUT = ZSHORTCUT.Z_PK "
+                       "ORDER BY ZSHORTCUT.Z_PK, ZSHORTCUTACTIONS.Z_PK"
+                     : "SELECT Z_PK AS shortcut_id, ZNAME AS shortcut_name, ZCREATIONDATE AS created_date, "
+                       "ZMODIFICATIONDATE AS modified_date, ZACTIONSDESCRIPTION AS description, "
+                       "NULL AS action_data FROM ZSHORTCUT ORDER BY Z_PK");
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<ShortcutRecord> records;

@@ -23,8 +23,11 @@ const ModuleDescriptor& sms_descriptor();  // below; listed in src/framework/reg
 namespace {
 
 constexpr std::array<std::string_view, 3> kBase64Columns{"attributedBody", "payload_data", "message_summary_info"};
-constexpr std::array<std::string_view, 8> kRequiredMessageColumns{"ROWID",      "handle_id", "date",    "date_read",
-                                                                  "is_from_me", "text",      "service", "guid"};
+// The message's key; every other column is optional (without handle_id no sender is known: every message is
+// read, with a null phone number, instead of MVT's inner join).
+constexpr std::array<std::string_view, 1> kRequiredMessageColumns{"ROWID"};
+constexpr std::array<std::string_view, 6> kOptionalMessageColumns{"date", "date_read", "is_from_me",
+                                                                  "text", "service",   "guid"};
 // Apple's threat notifications (support.apple.com/HT212960), as the first words of the iMessage.
 constexpr std::array<std::string_view, 2> kThreatNotificationPrefixes{
     "ALERT: State-sponsored attackers may be targeting your iPhone",
@@ -129,28 +132,36 @@ Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
   auto handle = table_columns(db, "handle");
   if (!handle) return std::move(handle).error();
   if (!message->exists()) return unexpected(unsupported_schema(db, "no table message"));
-  if (!handle->has_all({"ROWID", "id"})) return unexpected(unsupported_schema(db, "table handle has no column id"));
+  const bool with_handle = message->has("handle_id") && handle->has("ROWID");
   for (const auto column : kRequiredMessageColumns) {
     if (!message->has(column)) {
       return unexpected(unsupported_schema(db, fmt::format("table message has no column {}", column)));
     }
   }
+  // A table with neither text nor attributedBody is not a message table of any known layout (a look-alike).
+  if (!message->has("text") && !message->has("attributedBody")) {
+    return unexpected(unsupported_schema(db, "table message has neither text nor attributedBody"));
+  }
+  // The other columns the module reads are null where a schema lacks them (a note, not a refusal).
+  static constexpr std::array<std::string_view, 1> kHandleOptional{"id"};
+  auto shadow = null_missing_columns(db, {{"message", kOptionalMessageColumns}, {"handle", kHandleOptional}});
+  if (!shadow) return std::move(shadow).error();
   // message.* as MVT selects it, then the handle's address; messages without a handle are left out (inner join).
-  std::string sql = "SELECT ";
-  for (const auto& column : message->names) sql += "message." + sqlite::quote_identifier(column) + ", ";
-  sql +=
-      "handle.id AS phone_number FROM message JOIN handle ON handle.ROWID = message.handle_id "
-      "ORDER BY message.ROWID";
+  std::vector<std::string> names;
+  std::string sql = *shadow + select_all_columns(*message, "message", kOptionalMessageColumns, names);
+  sql += with_handle ? "handle.id AS phone_number FROM message JOIN handle ON handle.ROWID = message.handle_id "
+                       "ORDER BY message.ROWID"
+                     : "NULL AS phone_number FROM message ORDER BY message.ROWID";
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
-  const int column_count = static_cast<int>(message->names.size());
+  const int column_count = static_cast<int>(names.size());
   std::vector<SmsRecord> records;
   auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     SmsRecord record;
     Json& j = record.json;
     j = Json::object();
     for (int i = 0; i < column_count; ++i) {
-      const std::string& name = message->names[static_cast<std::size_t>(i)];
+      const std::string& name = names[static_cast<std::size_t>(i)];
       const bool base64 = std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end();
       j[name] = column_json(row, i, base64);
     }

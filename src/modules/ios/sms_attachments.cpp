@@ -17,16 +17,17 @@ namespace {
 constexpr std::array<std::string_view, 5> kBase64Columns{"user_info", "sticker_user_info", "attribution_info",
                                                          "ck_server_change_token_blob",
                                                          "sr_ck_server_change_token_blob"};
-constexpr std::array<std::string_view, 6> kRequiredColumns{"ROWID",    "created_date", "start_date",
-                                                           "filename", "is_outgoing",  "user_info"};
+// The attachment's key (the joins) and its file name (what the checks read); every other column is optional.
+constexpr std::array<std::string_view, 2> kRequiredColumns{"ROWID", "filename"};
+constexpr std::array<std::string_view, 4> kOptionalColumns{"created_date", "start_date", "is_outgoing", "user_info"};
 struct JoinColumns {
   std::string_view table;
   std::string_view first;
   std::string_view second;
 };
 constexpr std::array<JoinColumns, 3> kJoinColumns{{{"message_attachment_join", "message_id", "attachment_id"},
-                                                   {"message", "ROWID", "handle_id"},
-                                                   {"handle", "ROWID", "id"}}};
+                                                   {"message", "ROWID", "ROWID"},
+                                                   {"handle", "ROWID", "ROWID"}}};
 // Files the exploit chains of 2021 (FORCEDENTRY era) left behind: received, in /var/tmp, named "...-1".
 constexpr std::string_view kSuspiciousFolder = "/var/tmp/";
 constexpr std::string_view kSuspiciousSuffix = "-1";
@@ -59,8 +60,14 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
       return unexpected(unsupported_schema(db, fmt::format("table {} lacks a column of the attachment join", table)));
     }
   }
-  std::string sql = "SELECT ";
-  for (const auto& column : attachment->names) sql += "attachment." + sqlite::quote_identifier(column) + ", ";
+  // The sender (message.handle_id, handle.id) and the service are left null where a schema lacks them.
+  static constexpr std::array<std::string_view, 2> kMessageOptional{"service", "handle_id"};
+  static constexpr std::array<std::string_view, 1> kHandleOptional{"id"};
+  auto shadow = null_missing_columns(
+      db, {{"attachment", kOptionalColumns}, {"message", kMessageOptional}, {"handle", kHandleOptional}});
+  if (!shadow) return std::move(shadow).error();
+  std::vector<std::string> names;
+  std::string sql = *shadow + select_all_columns(*attachment, "attachment", kOptionalColumns, names);
   sql +=
       "attachment.ROWID AS attachment_id, message.service AS service, handle.id AS phone_number "
       "FROM attachment "
@@ -69,14 +76,14 @@ Result<std::vector<AttachmentRecord>> parse_attachments(const sqlite::Database& 
       "LEFT JOIN handle ON handle.ROWID = message.handle_id ORDER BY attachment.ROWID";
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
-  const int column_count = static_cast<int>(attachment->names.size());
+  const int column_count = static_cast<int>(names.size());
   std::vector<AttachmentRecord> records;
   auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     AttachmentRecord record;
     Json& j = record.json;
     j = Json::object();
     for (int i = 0; i < column_count; ++i) {
-      const std::string& name = attachment->names[static_cast<std::size_t>(i)];
+      const std::string& name = names[static_cast<std::size_t>(i)];
       const bool base64 = std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end();
       j[name] = column_json(row, i, base64);
     }

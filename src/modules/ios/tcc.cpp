@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include <array>
+#include <span>
 
 #include "core/time.hpp"
 #include "modules/ios/common.hpp"
@@ -114,22 +115,25 @@ Result<std::vector<TccRecord>> parse_tcc(const sqlite::Database& db) {
   auto columns = table_columns(db, "access");
   if (!columns) return std::move(columns).error();
   if (!columns->exists()) return unsupported_schema(db, "no table access");
-  if (!columns->has_all({"service", "client", "client_type"})) {
-    return unsupported_schema(db, "table access has no service, client or client_type column");
+  if (!columns->has_all({"service", "client"})) {
+    return unsupported_schema(db, "table access has no service or client column");
   }
+  // The layout is told by the columns it has; within it, a column a build lacks reads as NULL.
+  static constexpr std::array<std::string_view, 4> kV3{"client_type", "auth_value", "auth_reason", "last_modified"};
+  static constexpr std::array<std::string_view, 2> kV1V2{"client_type", "prompt_count"};
   TccSchema schema = TccSchema::kV3;
-  std::string sql;
-  if (columns->has_all({"auth_value", "auth_reason", "last_modified"})) {
-    sql = "SELECT service, client, client_type, auth_value, auth_reason, last_modified FROM access";
-  } else if (columns->has_all({"allowed", "prompt_count", "last_modified"})) {
-    schema = TccSchema::kV2;
-    sql = "SELECT service, client, client_type, allowed, prompt_count, last_modified FROM access";
-  } else if (columns->has_all({"allowed", "prompt_count"})) {
-    schema = TccSchema::kV1;
-    sql = "SELECT service, client, client_type, allowed, prompt_count FROM access";
-  } else {
-    return unsupported_schema(db, "table access has neither auth_value/auth_reason nor allowed/prompt_count");
+  std::string sql = "SELECT service, client, client_type, auth_value, auth_reason, last_modified FROM access";
+  std::span<const std::string_view> optional = kV3;
+  if (!columns->has("auth_value") && !columns->has("auth_reason") && columns->has("allowed")) {
+    optional = kV1V2;
+    schema = columns->has("last_modified") ? TccSchema::kV2 : TccSchema::kV1;
+    sql = schema == TccSchema::kV2
+              ? "SELECT service, client, client_type, allowed, prompt_count, last_modified FROM access"
+              : "SELECT service, client, client_type, allowed, prompt_count FROM access";
   }
+  auto shadow = null_missing_columns(db, {{"access", optional}});
+  if (!shadow) return std::move(shadow).error();
+  sql = *shadow + sql;
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<TccRecord> records;
@@ -140,7 +144,8 @@ Result<std::vector<TccRecord>> parse_tcc(const sqlite::Database& db) {
     r.client = row.text("client");
     r.client_type = row.integer("client_type") == kClientTypeBundleId ? "bundle_id" : "absolute_path";
     if (schema == TccSchema::kV3) {
-      r.auth_value = auth_value_name(row.integer("auth_value"));
+      // A layout without the column says nothing about the authorisation: "unknown", never "denied".
+      r.auth_value = row.is_null("auth_value") ? "unknown" : auth_value_name(row.integer("auth_value"));
       r.auth_reason_desc = auth_reason_name(row.integer("auth_reason"));
     } else {
       r.allowed_value = allowed_name(row.integer("allowed"));

@@ -49,11 +49,10 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
   auto message = table_columns(db, "ZWAMESSAGE");
   if (!message) return std::move(message).error();
   if (!message->exists()) return unexpected(unsupported_schema(db, "no table ZWAMESSAGE"));
-  for (const auto column : {"Z_PK", "ZMESSAGEDATE", "ZTEXT", "ZFROMJID", "ZMEDIAITEM"}) {
-    if (!message->has(column)) {
-      return unexpected(unsupported_schema(db, fmt::format("table ZWAMESSAGE has no column {}", column)));
-    }
-  }
+  // Every column is read as it exists; the joined tables are optional, column by column. Builds differ:
+  // the media item is found from the message (ZWAMESSAGE.ZMEDIAITEM) or points back to it
+  // (ZWAMEDIAITEM.ZMESSAGE, with no ZMEDIAITEM column on the message).
+  const std::string key = message->has("Z_PK") ? "ZWAMESSAGE.Z_PK" : "ZWAMESSAGE.rowid";
   auto media = table_columns(db, "ZWAMEDIAITEM");
   if (!media) return std::move(media).error();
   auto data = table_columns(db, "ZWAMESSAGEDATAITEM");
@@ -62,26 +61,37 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
   for (const auto& column : message->names) sql += "ZWAMESSAGE." + sqlite::quote_identifier(column) + ", ";
   std::vector<std::string> extra;
   std::string joins;
-  // Older WhatsApp builds lack ZWAMESSAGEDATAITEM (link previews); its fields are then NULL.
-  const bool has_media = media->has_all({"Z_PK", "ZAUTHORNAME", "ZMEDIAURL"});
+  const bool media_from_message = message->has("ZMEDIAITEM") && media->has("Z_PK");
+  const bool media_to_message = !media_from_message && media->has("ZMESSAGE");
   for (const auto column : {"ZAUTHORNAME", "ZMEDIAURL"}) {
-    sql += has_media ? fmt::format("ZWAMEDIAITEM.{} AS {}, ", column, column) : fmt::format("NULL AS {}, ", column);
+    if (media_from_message && media->has(column)) {
+      sql += fmt::format("ZWAMEDIAITEM.{0} AS {0}, ", column);
+    } else if (media_to_message && media->has(column)) {
+      // One value per message even when several media items point to it (the first one).
+      sql +=
+          fmt::format("(SELECT mi.{0} FROM ZWAMEDIAITEM mi WHERE mi.ZMESSAGE = {1} ORDER BY mi.rowid LIMIT 1) AS {0}, ",
+                      column, key);
+    } else {
+      sql += fmt::format("NULL AS {}, ", column);
+    }
     extra.emplace_back(column);
   }
-  if (has_media) joins += " LEFT JOIN ZWAMEDIAITEM ON ZWAMEDIAITEM.Z_PK = ZWAMESSAGE.ZMEDIAITEM";
-  const bool has_data = data->has_all({"ZMESSAGE", "ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"});
+  if (media_from_message) joins += " LEFT JOIN ZWAMEDIAITEM ON ZWAMEDIAITEM.Z_PK = ZWAMESSAGE.ZMEDIAITEM";
+  // Older WhatsApp builds lack ZWAMESSAGEDATAITEM (link previews); its fields are then NULL.
+  const bool has_data = data->has("ZMESSAGE");
   for (const auto column : {"ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE"}) {
-    sql +=
-        has_data ? fmt::format("ZWAMESSAGEDATAITEM.{} AS {}, ", column, column) : fmt::format("NULL AS {}, ", column);
+    sql += has_data && data->has(column) ? fmt::format("ZWAMESSAGEDATAITEM.{0} AS {0}, ", column)
+                                         : fmt::format("NULL AS {}, ", column);
     extra.emplace_back(column);
   }
-  if (has_data) joins += " LEFT JOIN ZWAMESSAGEDATAITEM ON ZWAMESSAGEDATAITEM.ZMESSAGE = ZWAMESSAGE.Z_PK";
+  if (has_data) joins += " LEFT JOIN ZWAMESSAGEDATAITEM ON ZWAMESSAGEDATAITEM.ZMESSAGE = " + key;
   sql.resize(sql.size() - 2);
-  sql += " FROM ZWAMESSAGE" + joins + " ORDER BY ZWAMESSAGE.Z_PK";
+  sql += " FROM ZWAMESSAGE" + joins + " ORDER BY " + key;
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   std::vector<WhatsappRecord> records;
   const int message_columns = static_cast<int>(message->names.size());
+  const bool has_date = message->has("ZMESSAGEDATE");
   auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     WhatsappRecord record;
     Json& j = record.json;
@@ -91,7 +101,7 @@ Result<std::vector<WhatsappRecord>> parse_messages(const sqlite::Database& db) {
     for (std::size_t i = 0; i < extra.size(); ++i) {
       j[extra[i]] = column_json(row, message_columns + static_cast<int>(i), false);
     }
-    j["isodate"] = mac_time_json(row, row.index("ZMESSAGEDATE"));
+    j["isodate"] = has_date ? mac_time_json(row, row.index("ZMESSAGEDATE")) : Json("");
     if (j["isodate"].is_null()) j["isodate"] = "";
     record.links = message_links(j);
     if (!record.links.empty() || text_of(j["ZTEXT"]).empty()) {
@@ -139,20 +149,26 @@ Result<std::vector<WhatsappRecord>> parse_chat_sessions(const sqlite::Database& 
   if (!session) return std::move(session).error();
   std::vector<WhatsappRecord> records;
   if (!session->exists()) return records;
-  if (!session->has_all({"Z_PK", "ZCONTACTJID", "ZPARTNERNAME", "ZSESSIONTYPE", "ZARCHIVED", "ZREMOVED",
-                         "ZMESSAGECOUNTER", "ZLASTMESSAGEDATE", "ZGROUPINFO"})) {
-    return unexpected(unsupported_schema(db, "table ZWACHATSESSION lacks a chat-session column"));
-  }
+  if (!session->has("Z_PK")) return unexpected(unsupported_schema(db, "table ZWACHATSESSION has no column Z_PK"));
+  // A chat-session or message column a build lacks reads as NULL.
+  static constexpr std::array<std::string_view, 8> kSessionOptional{
+      "ZCONTACTJID", "ZPARTNERNAME",    "ZSESSIONTYPE",     "ZARCHIVED",
+      "ZREMOVED",    "ZMESSAGECOUNTER", "ZLASTMESSAGEDATE", "ZGROUPINFO"};
+  static constexpr std::array<std::string_view, 3> kMessageOptional{"Z_PK", "ZCHATSESSION", "ZMESSAGEDATE"};
+  auto shadow = null_missing_columns(db, {{"ZWACHATSESSION", kSessionOptional}, {"ZWAMESSAGE", kMessageOptional}});
+  if (!shadow) return std::move(shadow).error();
   auto group = table_columns(db, "ZWAGROUPINFO");
   if (!group) return std::move(group).error();
   const bool has_group = group->has_all({"Z_PK", "ZCREATIONDATE"});
-  const std::string sql = fmt::format(
-      "SELECT s.Z_PK AS session_pk, s.ZCONTACTJID AS contact_jid, s.ZPARTNERNAME AS partner_name, "
-      "s.ZSESSIONTYPE AS session_type, s.ZARCHIVED AS archived, s.ZREMOVED AS removed, "
-      "s.ZMESSAGECOUNTER AS message_counter, s.ZLASTMESSAGEDATE AS last_message_date, {} AS group_creation_date, "
-      "MIN(m.ZMESSAGEDATE) AS first_stored, MAX(m.ZMESSAGEDATE) AS last_stored, COUNT(m.Z_PK) AS stored_count "
-      "FROM ZWACHATSESSION s {} LEFT JOIN ZWAMESSAGE m ON m.ZCHATSESSION = s.Z_PK GROUP BY s.Z_PK ORDER BY s.Z_PK",
-      has_group ? "g.ZCREATIONDATE" : "NULL", has_group ? "LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO" : "");
+  const std::string sql =
+      *shadow +
+      fmt::format(
+          "SELECT s.Z_PK AS session_pk, s.ZCONTACTJID AS contact_jid, s.ZPARTNERNAME AS partner_name, "
+          "s.ZSESSIONTYPE AS session_type, s.ZARCHIVED AS archived, s.ZREMOVED AS removed, "
+          "s.ZMESSAGECOUNTER AS message_counter, s.ZLASTMESSAGEDATE AS last_message_date, {} AS group_creation_date, "
+          "MIN(m.ZMESSAGEDATE) AS first_stored, MAX(m.ZMESSAGEDATE) AS last_stored, COUNT(m.Z_PK) AS stored_count "
+          "FROM ZWACHATSESSION s {} LEFT JOIN ZWAMESSAGE m ON m.ZCHATSESSION = s.Z_PK GROUP BY s.Z_PK ORDER BY s.Z_PK",
+          has_group ? "g.ZCREATIONDATE" : "NULL", has_group ? "LEFT JOIN ZWAGROUPINFO g ON g.Z_PK = s.ZGROUPINFO" : "");
   auto stmt = db.prepare(sql);
   if (!stmt) return std::move(stmt).error();
   auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
