@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,7 +77,10 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast 
   command.add_option("-i,--iocs", options.iocs, "STIX2 indicator file or folder (repeatable)")
       ->allow_extra_args(false)
       ->check(CLI::ExistingPath);
-  command.add_option("-o,--output", options.output, "Folder where the results are written (created if missing)");
+  command.add_option("-o,--output", options.output,
+                     "Folder where the results are written: new or empty (created if missing)");
+  command.add_flag("--force", options.force,
+                   "Let -o be a folder with lumiere's earlier results: those files are removed first, nothing else");
   command.add_flag("-l,--list-modules", options.list_modules, "List the modules and exit");
   command.add_option("-m,--module", options.module, "Run only this module (and what it depends on)");
   command.add_flag("-H,--hashes", options.hashes, "Record the SHA-256 of every input file in info.json");
@@ -91,26 +96,31 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast 
   add_secret_options(command, options.secret);
 }
 
-// `iocs update | list | check` (cli/iocs_command.hpp). Both references must outlive app.parse().
-void add_iocs_commands(CLI::App& app, int& exit_code) {
-  auto options = std::make_shared<IocsOptions>();
-  auto* iocs = app.add_subcommand("iocs", "Manage indicators of compromise (STIX2 files)");
-  iocs->require_subcommand(1);
-
-  auto* update =
-      iocs->add_subcommand("update", "Download the public indicator files listed in the mvt-indicators index");
+// `iocs update`, and MVT's name for it (`ios download-iocs`, `android download-iocs`).
+void add_update_command(CLI::App& parent, const std::string& name, const std::string& description,
+                        const std::shared_ptr<IocsOptions>& options, int& exit_code) {
+  auto* update = parent.add_subcommand(name, description);
   update->add_option("--index", options->index_url, "URL of an indicators.yaml index")->capture_default_str();
   update->add_option("--timeout", options->timeout_seconds, "Network timeout per request, in seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   update->callback([options, &exit_code] { exit_code = iocs_update(*options); });
+}
+
+// `iocs update | list | check` (cli/iocs_command.hpp). Both references must outlive app.parse().
+void add_iocs_commands(CLI::App& app, int& exit_code, const std::shared_ptr<IocsOptions>& options) {
+  auto* iocs = app.add_subcommand("iocs", "Manage indicators of compromise (STIX2 files)");
+  iocs->require_subcommand(1);
+
+  add_update_command(*iocs, "update", "Download the public indicator files listed in the mvt-indicators index", options,
+                     exit_code);
 
   auto* list = iocs->add_subcommand("list", "List the indicator files that load automatically, with counts");
   list->add_option("-i,--iocs", options->list_paths, "Also load this STIX2 file or folder");
   list->callback([options, &exit_code] { exit_code = iocs_list(*options); });
 
   auto* check = iocs->add_subcommand("check", "Validate STIX2 files and report what would be loaded or skipped");
-  check->add_option("files", options->check_files, "STIX2 files")->required();
+  check->add_option("paths", options->check_files, "STIX2 files or folders of them")->required();
   check->callback([options, &exit_code] { exit_code = iocs_check(*options); });
 }
 
@@ -121,6 +131,91 @@ void add_pending(CLI::App& parent, const std::string& name, const std::string& d
   auto* cmd = parent.add_subcommand(name, description + " (not supported yet)");
   cmd->allow_extras();
   cmd->callback([&exit_code, what] { exit_code = not_supported_yet(what); });
+}
+
+// Edit distance, for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string command_path(const CLI::App* command) {
+  std::string path;
+  for (const CLI::App* c = command; c != nullptr; c = c->get_parent()) {
+    path = path.empty() ? c->get_name() : c->get_name() + " " + path;
+  }
+  return path;
+}
+
+void print_commands(std::FILE* stream, const CLI::App& command) {
+  fmt::print(stream, "Commands of `{}`:\n", command_path(&command));
+  for (const CLI::App* sub : command.get_subcommands([](const CLI::App*) { return true; })) {
+    fmt::print(stream, "  {:<20} {}\n", sub->get_name(), sub->get_description());
+  }
+  fmt::print(stream, "Run `{} COMMAND --help` for a command's options.\n", command_path(&command));
+}
+
+// Before CLI11 parses: a missing command lists the commands; an unknown one (a typo) is named, with the
+// nearest command suggested. Returns the exit code when it answered, else nothing (CLI11 takes over).
+std::optional<int> answer_missing_or_unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view token(argv[i]);
+    if (token.starts_with('-')) return std::nullopt;  // options: CLI11's job (--help, --version, ...)
+    const auto subs = current->get_subcommands([](const CLI::App*) { return true; });
+    if (subs.empty()) return std::nullopt;  // a positional argument of a command
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      if (sub->get_name() == token) next = sub;
+    }
+    if (next != nullptr) {
+      current = next;
+      continue;
+    }
+    fmt::print(stderr, "lumiere: `{}` is not a command of `{}`.", token, command_path(current));
+    const CLI::App* nearest = nullptr;
+    std::size_t best = std::max<std::size_t>(2, token.size() / 3) + 1;
+    for (const CLI::App* sub : subs) {
+      const std::size_t d = edit_distance(token, sub->get_name());
+      const bool prefix = token.size() >= 3 && sub->get_name().starts_with(token);
+      if (d < best || (prefix && nearest == nullptr)) {
+        best = prefix ? 0 : d;
+        nearest = sub;
+      }
+    }
+    if (nearest != nullptr) {
+      fmt::print(stderr, " Did you mean `{} {}`?", command_path(current), nearest->get_name());
+    } else {
+      // MVT's habit: `check-backup` without `ios`. Name the commands one level down that have that name.
+      std::vector<std::string> deeper;
+      for (const CLI::App* sub : subs) {
+        for (const CLI::App* inner : sub->get_subcommands([](const CLI::App*) { return true; })) {
+          if (inner->get_name() == token) deeper.push_back("`" + command_path(inner) + "`");
+        }
+      }
+      for (std::size_t k = 0; k < deeper.size(); ++k) {
+        fmt::print(stderr, "{}{}", k == 0 ? " Did you mean " : " or ", deeper[k]);
+      }
+      if (!deeper.empty()) fmt::print(stderr, "?");
+    }
+    fmt::print(stderr, "\n");
+    print_commands(stderr, *current);
+    return kExitError;
+  }
+  if (current->get_subcommands([](const CLI::App*) { return true; }).empty()) return std::nullopt;
+  // `lumiere` alone is a request for the list; `lumiere ios` alone is an incomplete command.
+  print_commands(current == &app ? stdout : stderr, *current);
+  return current == &app ? kExitClean : kExitError;
 }
 
 }  // namespace
@@ -195,7 +290,12 @@ int run(int argc, char** argv) {
               "android check-iocs");
 
   // iocs
-  add_iocs_commands(app, exit_code);
+  const auto iocs_options = std::make_shared<IocsOptions>();
+  add_iocs_commands(app, exit_code, iocs_options);
+  add_update_command(*ios, "download-iocs", "Same as `lumiere iocs update` (MVT's name for it)", iocs_options,
+                     exit_code);
+  add_update_command(*android, "download-iocs", "Same as `lumiere iocs update` (MVT's name for it)", iocs_options,
+                     exit_code);
 
   // scan
   std::vector<std::string> scan_paths;
@@ -210,12 +310,17 @@ int run(int argc, char** argv) {
 
   // demo
   std::string demo_output;
+  std::string demo_keep;
   auto* demo = app.add_subcommand("demo", "Build an infected example device and scan it");
   demo->add_option("-o,--output", demo_output, "Where to write the results (default: a new dated folder here)");
+  demo->add_option("--keep", demo_keep,
+                   "Keep the generated example backup (and its demo indicator file) in this new or empty folder");
   demo->callback([&] {
-    exit_code = run_demo(demo_output.empty() ? default_output_dir("demo") : std::filesystem::path(demo_output));
+    exit_code =
+        run_demo(demo_output.empty() ? default_output_dir("demo") : std::filesystem::path(demo_output), demo_keep);
   });
 
+  if (const auto answered = answer_missing_or_unknown_command(app, argc, argv)) return *answered;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/app.hpp"
+#include "cli/output_folder.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -20,6 +21,7 @@
 #include "framework/runner.hpp"
 #include "indicators/loader.hpp"
 #include "indicators/resolver.hpp"
+#include "indicators/stix_loader.hpp"
 #include "output/console.hpp"
 #include "output/html_report.hpp"
 #include "output/mvt_files.hpp"
@@ -98,7 +100,9 @@ std::optional<ioc::IndicatorSet> load_indicator_set(const CheckOptions& options,
     sources.use_environment = false;
     sources.use_user_data = false;
   }
-  ioc::IndicatorSet indicators = ioc::load_indicators(sources);
+  const ioc::IndicatorFileList listed = ioc::list_indicator_files(sources);
+  for (const auto& note : listed.notes) logger.warning(kLogger, note);
+  ioc::IndicatorSet indicators = ioc::load_stix2_files(listed.files);
   bool given_failed = false;
   std::size_t files = 0;
   for (const auto& report : indicators.file_reports()) {
@@ -115,6 +119,9 @@ std::optional<ioc::IndicatorSet> load_indicator_set(const CheckOptions& options,
                                          files, indicators.collections().size());
   logger.info(kLogger, fmt::format("Loaded a total of {} unique indicators", indicators.size()));  // MVT's line
   fmt::print(stderr, "{}\n", loaded);
+  if (auto outdated = ioc::outdated_indicators_warning(indicators.files(), std::chrono::system_clock::now())) {
+    logger.warning(kLogger, *outdated);
+  }
   if (given_failed && !options.keep_going) {
     fmt::print(stderr,
                "lumiere: an indicator file given with -i could not be loaded (see above); fix or remove it, or pass "
@@ -180,6 +187,9 @@ output::HtmlReportInfo reader_report_info(const fs::path& evidence, std::string 
   info.version = kVersion;
   info.indicator_count = indicators.size();
   info.ioc_sets = output::ioc_sets_of(indicators);
+  if (auto outdated = ioc::outdated_indicators_warning(indicators.files(), std::chrono::system_clock::now())) {
+    info.indicator_notes.push_back(std::move(*outdated));
+  }
   for (const auto& run : runs) {
     if (run.descriptor->slug == "backup_info") info.device = run.output.results_json();
   }
@@ -212,25 +222,28 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
     }
     output_dir = default_output_dir("check-backup").string();
   }
-  {
-    const fs::path out(output_dir);
-    if (is_inside(out, backup_path) || is_inside(out, backup->root())) {
-      fmt::print(stderr, "lumiere: {}: the output folder must not be inside the evidence\n", out.string());
-      return result;
-    }
-    std::error_code ec;
-    fs::create_directories(out, ec);
-    if (ec) {
-      fmt::print(stderr, "lumiere: {}: cannot create the output folder: {}\n", out.string(), ec.message());
-      return result;
-    }
-    if (auto ok = logger.open_file(out / "command.log"); !ok) {
-      fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
-      return result;
-    }
-    writer.emplace(out);
-    result.output_directory = out.string();
+  const fs::path out(output_dir);
+  if (is_inside(out, backup_path) || is_inside(out, backup->root())) {
+    fmt::print(stderr, "lumiere: {}: the output folder must not be inside the evidence\n", out.string());
+    return result;
   }
+  // New or empty (or --force), and locked until this function returns: a second run into it fails.
+  std::optional<OutputFolder> folder;
+  if (!options.output_prepared) {
+    auto prepared = OutputFolder::prepare(out, options.force);
+    if (!prepared) {
+      fmt::print(stderr, "lumiere: {}\n", prepared.error().describe());
+      return result;
+    }
+    folder.emplace(std::move(*prepared));
+  }
+  const InterruptWatch interrupt_watch(logger, out);  // before command.log exists, so it can say so
+  if (auto ok = logger.open_file(out / "command.log"); !ok) {
+    fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+    return result;
+  }
+  writer.emplace(out);
+  result.output_directory = out.string();
   logger.info(kLogger, "Command: " + command_line);
   if (backup->found_in_subfolder())
     logger.info(kLogger, "Found iTunes backup in subfolder: " + backup->root().string());
@@ -286,16 +299,28 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
     }
     if (auto ok = writer->finish(outcome->runs, info); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+      logger.error(kLogger, ok.error().describe());
       result.exit_code = kExitError;
     }
-    if (auto ok = output::write_reader_reports(
-            writer->directory(), *outcome, reader_report_info(backup_path, "iOS backup", outcome->runs, indicators));
-        !ok) {
+    auto report_info = reader_report_info(backup_path, "iOS backup", outcome->runs, indicators);
+    if (options.example_device) {
+      report_info.example = true;
+      report_info.evidence_kind = "Example iPhone backup";
+      report_info.evidence_name = "generated by lumiere demo (not a real device)";
+    }
+    if (auto ok = output::write_reader_reports(writer->directory(), *outcome, report_info); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
+      logger.error(kLogger, ok.error().describe());
       result.exit_code = kExitError;
     }
   }
-  output::print_summary(stdout, *outcome, output_dir);
+  const bool written = result.exit_code != kExitError;
+  // Never point to a report that was not (completely) written.
+  output::print_summary(stdout, *outcome, written ? output_dir : std::string());
+  if (!written) {
+    fmt::print(stderr, "lumiere: the results in {} are INCOMPLETE: some files could not be written (see above)\n",
+               output_dir);
+  }
   result.outcome = std::move(*outcome);
   return result;
 }

@@ -31,6 +31,9 @@ struct CheckOptions {
   std::size_t jobs = 0;          // modules (and --hashes files) at once; 0 = the core count
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
   bool keep_going = false;       // an -i file that fails to load is reported, not fatal
+  bool force = false;            // -o may hold lumiere's earlier results: they are removed first
+  bool example_device = false;   // `lumiere demo`: the report and console say it is an example device
+  bool output_prepared = false;  // the caller (scan) already holds `output`'s lock and found it empty
   SecretOptions secret;          // for an encrypted backup
 };
 

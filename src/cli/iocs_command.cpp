@@ -15,7 +15,7 @@ namespace lumiere::cli {
 namespace {
 
 constexpr int kOk = 0;
-constexpr int kInvalidFile = 1;
+constexpr int kInvalidFile = 2;  // README: exit 1 means alerts, so a bad indicator file is an error
 constexpr int kFailure = 2;
 
 std::string format_time(std::int64_t unix_seconds) {
@@ -111,7 +111,21 @@ int iocs_list(const IocsOptions& options) {
 
 int iocs_check(const IocsOptions& options) {
   int status = kOk;
-  for (const auto& file : options.check_files) {
+  // Files and folders, as -i takes them: a folder is searched (recursively) for STIX2 files.
+  std::vector<std::string> files;
+  for (const auto& given : options.check_files) {
+    ioc::IndicatorSources sources;
+    sources.paths.emplace_back(given);
+    sources.use_environment = false;
+    sources.use_user_data = false;
+    const auto found = ioc::indicator_files(sources);
+    if (found.empty()) {
+      fmt::print("{}: ERROR: a folder with no STIX2 file (*.stix2, or *.json that looks like STIX) in it\n", given);
+      status = kInvalidFile;
+    }
+    for (const auto& file : found) files.push_back(file.string());
+  }
+  for (const auto& file : files) {
     const ioc::ParsedFile parsed = ioc::parse_stix2_file(file);
     const ioc::FileReport& report = parsed.report;
     if (report.error) {

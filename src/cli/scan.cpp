@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "cli/app.hpp"
+#include "cli/output_folder.hpp"
 #include "core/json.hpp"
 #include "output/mvt_files.hpp"
 #include "sources/detect.hpp"
@@ -96,6 +97,12 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
     }
   }
   const fs::path base = options.output.empty() ? default_output_dir("scan") : fs::path(options.output);
+  // New or empty (or --force), locked for the whole scan.
+  auto folder = OutputFolder::prepare(base, options.force);
+  if (!folder) {
+    fmt::print(stderr, "lumiere: {}\n", folder.error().describe());
+    return kExitError;
+  }
   const bool several = paths.size() > 1;
   std::set<std::string> used;
   std::vector<ScanRow> rows;
@@ -132,6 +139,7 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
     CheckOptions one = options;
     const fs::path out = several ? base / folder_name(path, used) : base;
     one.output = out.string();
+    one.output_prepared = !several;  // the scan holds the lock on `base` and found it empty
     if (several) fmt::print("\n== {} ({}) ==\n", path, row.kind);
     const CheckResult checked = run_ios_backup_check(path, one, command_line);
     row.results = out.string();
@@ -168,6 +176,14 @@ int scan_command(const std::vector<std::string>& paths, const CheckOptions& opti
   }
   if (several) print_table(rows);
   write_summary(base, rows);
+  std::vector<const ScanRow*> failed;
+  for (const auto& row : rows) {
+    if (row.rank == 0) failed.push_back(&row);
+  }
+  if (several && !failed.empty()) {
+    fmt::print(stderr, "lumiere: {} of {} inputs could not be analysed:\n", failed.size(), rows.size());
+    for (const auto* row : failed) fmt::print(stderr, "  {}: {}\n", row->evidence, row->outcome);
+  }
   // Signs found anywhere win; then a failed input; then an input that could not be checked well enough.
   if (exit_code == kExitClean && any_error) exit_code = kExitError;
   if (exit_code == kExitClean && any_inconclusive) exit_code = kExitInconclusive;

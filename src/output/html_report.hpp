@@ -30,7 +30,9 @@ struct HtmlReportInfo {
   std::string version;        // lumiere version
   std::size_t indicator_count = 0;
   std::vector<IocSetInfo> ioc_sets;
-  Json device;  // backup_info results (object) or null
+  std::vector<std::string> indicator_notes;  // e.g. "the indicators may be outdated: ..."
+  bool example = false;                      // `lumiere demo`: a generated example device, said everywhere
+  Json device;                               // backup_info results (object) or null
 };
 
 // At most this many timeline rows are embedded (all alert rows are kept); the full timeline is in

@@ -1,8 +1,14 @@
 // Issue 15's honest verdict, through the binary: every way of checking nothing ends INCONCLUSIVE (exit 3) or
 // with an error (exit 2), with the reason in the console, command.log and report.html; an intact clean backup
 // still ends NO SIGN (exit 0) and an infected one SIGNS FOUND (exit 1).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -209,6 +215,222 @@ TEST(Output, ScanIntoOneOfItsInputsCreatesNothingThere) {
   EXPECT_EQ(run.code, 2) << run.console;
   EXPECT_NE(run.console.find("must not be inside the evidence"), std::string::npos) << run.console;
   EXPECT_FALSE(fs::exists(temp / "x" / "res"));
+}
+
+// A clean backup at temp/backup and an output folder temp/out that already holds an examiner's file and a
+// stale result of an earlier run.
+void build_backup_and_used_output(const test::TempDir& temp) {
+  build_clean_backup(temp / "backup");
+  test::write_file(temp / "out" / "notes.txt", "the examiner's own notes");
+  test::write_file(temp / "out" / "sms_detected.json", "[\"stale alert of an earlier run\"]");
+}
+
+// -o on a folder that holds anything is refused before anything is written (MVT would silently replace files
+// and leave stale *_detected.json beside the new ones).
+TEST(Output, NonEmptyOutputFolderIsRefusedAndLeftUntouched) {
+  test::TempDir temp;
+  build_backup_and_used_output(temp);
+  const Invocation run = lumiere(temp, "ios check-backup -i '" + pegasus() + "' -o '" + (temp / "out").string() +
+                                           "' '" + (temp / "backup").string() + "'");
+  EXPECT_EQ(run.code, 2) << run.console;
+  EXPECT_NE(run.console.find("the output folder is not empty"), std::string::npos) << run.console;
+  EXPECT_NE(run.console.find("--force"), std::string::npos) << run.console;
+  EXPECT_EQ(run.console.find("Verdict:"), std::string::npos) << run.console;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(temp / "out")) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"notes.txt", "sms_detected.json"}));
+  EXPECT_EQ(test::read_file(temp / "out" / "sms_detected.json"), "[\"stale alert of an earlier run\"]");
+
+  // scan refuses in the same way (no scan.json from stale alerts).
+  const Invocation scan = lumiere(temp, "scan -m backup_info -i '" + pegasus() + "' -o '" + (temp / "out").string() +
+                                            "' '" + (temp / "backup").string() + "'");
+  EXPECT_EQ(scan.code, 2) << scan.console;
+  EXPECT_FALSE(fs::exists(temp / "out" / "scan.json"));
+}
+
+// --force removes lumiere's earlier results (and only those), links as links, FIFOs without opening them.
+TEST(Output, ForceRemovesOnlyLumieresFilesAndNeverFollowsPlantedLinksOrFifos) {
+  test::TempDir temp;
+  build_backup_and_used_output(temp);
+  test::write_file(temp / "out" / "alerts.json", "[\"stale alert\"]");
+  test::write_file(temp / "elsewhere.txt", "not to be overwritten");
+  fs::create_symlink(temp / "elsewhere.txt", temp / "out" / "info.json");
+  ASSERT_EQ(::mkfifo((temp / "out" / "timeline.csv").c_str(), 0644), 0);
+  const Invocation run = lumiere(temp, "ios check-backup --force -i '" + pegasus() + "' -o '" +
+                                           (temp / "out").string() + "' '" + (temp / "backup").string() + "'");
+  EXPECT_EQ(run.code, 0) << run.console;
+  EXPECT_EQ(test::read_file(temp / "out" / "notes.txt"), "the examiner's own notes");
+  EXPECT_EQ(test::read_file(temp / "elsewhere.txt"), "not to be overwritten");
+  EXPECT_FALSE(fs::exists(temp / "out" / "sms_detected.json")) << "stale result of the earlier run removed";
+  EXPECT_FALSE(fs::exists(temp / "out" / "alerts.json")) << "a clean run writes no alerts.json";
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(temp / "out" / "info.json")));
+  EXPECT_NE(test::read_file(temp / "out" / "info.json").find("lumiere_version"), std::string::npos);
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(temp / "out" / "report.html")));
+}
+
+// Two runs into one folder at the same time: one gets it, the other exits 2 and writes nothing into it.
+TEST(Output, ConcurrentRunsIntoOneFolderDoNotMix) {
+  test::TempDir temp;
+  build_clean_backup(temp / "backup");
+  ASSERT_TRUE(testing::build_demo_backup(temp / "infected"));
+  // The folder held (locked) by a run in progress: simulated by holding the lock here.
+  fs::create_directories(temp / "held");
+  const int fd = ::open((temp / "held").c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  std::string console;
+  const int held = test::run_command("env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " +
+                                         test::lumiere_binary().string() + " ios check-backup -i '" + pegasus() +
+                                         "' -o '" + (temp / "held").string() + "' '" + (temp / "backup").string() + "'",
+                                     &console);
+  ::close(fd);
+  EXPECT_EQ(held, 2) << console;
+  EXPECT_NE(console.find("another lumiere run is writing into this output folder"), std::string::npos) << console;
+  EXPECT_TRUE(fs::is_empty(temp / "held"));
+
+  // And for real: two processes started together; exactly one writes, and its files are its own.
+  const std::string one = "env XDG_DATA_HOME='" + (temp / "xdg").string() +
+                          "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " ios check-backup -i '" + pegasus() +
+                          "' -o '" + (temp / "both").string() + "' ";
+  const std::string command = "(" + one + "'" + (temp / "backup").string() + "' >'" + (temp / "a.txt").string() +
+                              "' 2>&1; echo $? >'" + (temp / "a.code").string() + "') & (" + one + "'" +
+                              (temp / "infected").string() + "' >'" + (temp / "b.txt").string() + "' 2>&1; echo $? >'" +
+                              (temp / "b.code").string() + "') & wait";
+  ASSERT_EQ(test::run_command(command, &console), 0) << console;
+  const std::string a = test::read_file(temp / "a.code");
+  const std::string b = test::read_file(temp / "b.code");
+  const bool clean_won = a == "0\n";
+  EXPECT_TRUE((a == "0\n" && b == "2\n") || (a == "2\n" && b == "1\n")) << "a=" << a << " b=" << b;
+  const std::string info = test::read_file(temp / "both" / "info.json");
+  const std::string log = test::read_file(temp / "both" / "command.log");
+  const std::string winner = clean_won ? (temp / "backup").string() : (temp / "infected").string();
+  const std::string loser = clean_won ? (temp / "infected").string() : (temp / "backup").string();
+  EXPECT_NE(info.find(winner), std::string::npos) << info;
+  EXPECT_EQ(log.find(loser), std::string::npos) << "the refused run wrote nothing into the folder\n" << log;
+  EXPECT_EQ(fs::exists(temp / "both" / "alerts.json"), !clean_won);
+}
+
+// A disk that fills up (here: a file size limit, RLIMIT_FSIZE) is an error naming the file and the reason,
+// and the console does not point to a report that was not written.
+TEST(Output, WriteFailureExitsTwoNamingTheFileAndTheReason) {
+  test::TempDir temp;
+  ASSERT_TRUE(testing::build_demo_backup(temp / "backup"));
+  std::string console;
+  const int code =
+      test::run_command("bash -c \"trap '' XFSZ; ulimit -f 8; exec env XDG_DATA_HOME='" + (temp / "xdg").string() +
+                            "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " ios check-backup -i '" +
+                            pegasus() + "' -o '" + (temp / "out").string() + "' '" + (temp / "backup").string() + "'\"",
+                        &console);
+  EXPECT_EQ(code, 2) << console;
+  EXPECT_NE(console.find("File too large"), std::string::npos) << "the system's reason\n" << console;
+  EXPECT_NE(console.find((temp / "out").string() + "/"), std::string::npos) << "the file is named\n" << console;
+  EXPECT_NE(console.find("INCOMPLETE"), std::string::npos) << console;
+  EXPECT_EQ(console.find("Report:"), std::string::npos) << "no pointer to an unwritten report\n" << console;
+}
+
+// SIGTERM in the middle of a run: command.log says so; no alerts.json, info.json or report.html that would
+// look complete, and no half-written file.
+TEST(Output, InterruptedRunSaysSoAndLeavesNothingThatLooksComplete) {
+  test::TempDir temp;
+  ASSERT_TRUE(testing::build_demo_backup(temp / "backup"));
+  {
+    // A large (sparse) file in the backup keeps --hashes busy for a while after the modules ran.
+    std::ofstream big(temp / "backup" / "padding.bin", std::ios::binary);
+    big.seekp((std::streamoff{1} << 30) - 1);
+    big.put('\0');
+  }
+  const fs::path out = temp / "out";
+  std::string console;
+  const int code = test::run_command(
+      "env XDG_DATA_HOME='" + (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() +
+          " ios check-backup --hashes -j 1 -i '" + pegasus() + "' -o '" + out.string() + "' '" +
+          (temp / "backup").string() + "' & pid=$!; n=0; while [ ! -s '" + (out / "command.log").string() +
+          "' ] && [ $n -lt 3000 ]; do sleep 0.01; n=$((n+1)); done; kill -TERM $pid; wait $pid; echo \"exit=$?\"",
+      &console);
+  EXPECT_EQ(code, 0) << console;
+  EXPECT_NE(console.find("exit=143"), std::string::npos) << "128 + SIGTERM\n" << console;
+  const std::string log = test::read_file(out / "command.log");
+  EXPECT_NE(log.find("Interrupted by SIGTERM"), std::string::npos) << log;
+  EXPECT_NE(log.find("INCOMPLETE"), std::string::npos) << log;
+  for (const char* name : {"alerts.json", "info.json", "report.html", "timeline.csv"}) {
+    EXPECT_FALSE(fs::exists(out / name)) << name;
+  }
+  for (const auto& entry : fs::directory_iterator(out)) {
+    EXPECT_EQ(entry.path().filename().string().find(".partial-"), std::string::npos) << entry.path();
+  }
+}
+
+// scan with one input that fails among several: said after the table, exit 2; exit 1 when another input
+// shows signs (the failure is still listed).
+TEST(Verdict, ScanWithOneFailedInputSaysSo) {
+  test::TempDir temp;
+  build_clean_backup(temp / "clean");
+  ASSERT_TRUE(testing::build_demo_backup(temp / "infected"));
+  fs::create_directories(temp / "notabackup");
+  test::write_file(temp / "notabackup" / "readme.txt", "holiday photos");
+  const Invocation failed = lumiere(temp, "scan -i '" + pegasus() + "' -o '" + (temp / "out").string() + "' '" +
+                                              (temp / "clean").string() + "' '" + (temp / "notabackup").string() + "'");
+  EXPECT_EQ(failed.code, 2) << failed.console;
+  EXPECT_NE(failed.console.find("1 of 2 inputs could not be analysed"), std::string::npos) << failed.console;
+  EXPECT_NE(failed.console.find((temp / "notabackup").string() + ": not analysed"), std::string::npos)
+      << failed.console;
+  const Invocation signs =
+      lumiere(temp, "scan -i '" + pegasus() + "' -o '" + (temp / "out2").string() + "' '" +
+                        (temp / "infected").string() + "' '" + (temp / "notabackup").string() + "'");
+  EXPECT_EQ(signs.code, 1) << signs.console;
+  EXPECT_NE(signs.console.find("1 of 2 inputs could not be analysed"), std::string::npos) << signs.console;
+}
+
+// The demo says it is a demo, warns about nothing, and can keep its example backup for other commands.
+TEST(Demo, SaysItIsAnExampleAndKeepsItsBackupOnRequest) {
+  test::TempDir temp;
+  const Invocation run =
+      lumiere(temp, "demo --keep '" + (temp / "kept").string() + "' -o '" + (temp / "out").string() + "'");
+  EXPECT_EQ(run.code, 0) << run.console;
+  EXPECT_NE(run.console.find("EXAMPLE iPhone backup"), std::string::npos) << run.console;
+  EXPECT_EQ(run.console.find("WARNING"), std::string::npos) << "the demo's own backup is well-formed\n" << run.console;
+  EXPECT_NE(run.console.find(", 0 could not analyse their artifact"), std::string::npos) << run.console;
+  EXPECT_NE(run.report.find("<title>lumiere report: EXAMPLE DEVICE"), std::string::npos);
+  EXPECT_NE(run.report.find("id=\"example-banner\""), std::string::npos);
+  ASSERT_TRUE(fs::exists(temp / "kept" / "backup" / "Manifest.db"));
+  ASSERT_TRUE(fs::exists(temp / "kept" / "demo-pegasus.stix2"));
+  EXPECT_NE(run.console.find((temp / "kept").string() + "/backup"), std::string::npos) << run.console;
+  const Invocation again =
+      lumiere(temp, "ios check-backup -i '" + (temp / "kept" / "demo-pegasus.stix2").string() + "' -o '" +
+                        (temp / "again").string() + "' '" + (temp / "kept" / "backup").string() + "'");
+  EXPECT_EQ(again.code, 1) << again.console;
+  const Invocation refused = lumiere(temp, "demo --keep '" + (temp / "kept").string() + "'");
+  EXPECT_EQ(refused.code, 2) << "--keep needs a new or empty folder\n" << refused.console;
+}
+
+// lumiere alone lists the commands; a typo names the nearest command; MVT's download-iocs works.
+TEST(Cli, CommandsAreDiscoverable) {
+  test::TempDir temp;
+  const Invocation bare = lumiere(temp, "");
+  EXPECT_EQ(bare.code, 0) << bare.console;
+  for (const char* command : {"ios", "android", "iocs", "scan", "demo"}) {
+    EXPECT_NE(bare.console.find(std::string("  ") + command + " "), std::string::npos) << command << "\n"
+                                                                                       << bare.console;
+  }
+  const Invocation typo = lumiere(temp, "ios chek-backup somewhere");
+  EXPECT_EQ(typo.code, 2) << typo.console;
+  EXPECT_NE(typo.console.find("Did you mean `lumiere ios check-backup`?"), std::string::npos) << typo.console;
+  EXPECT_NE(typo.console.find("decrypt-backup"), std::string::npos) << "the commands are listed\n" << typo.console;
+  const Invocation top = lumiere(temp, "scna x");
+  EXPECT_EQ(top.code, 2) << top.console;
+  EXPECT_NE(top.console.find("Did you mean `lumiere scan`?"), std::string::npos) << top.console;
+  const Invocation mvt_habit = lumiere(temp, "check-backup x");
+  EXPECT_NE(mvt_habit.console.find("`lumiere ios check-backup`"), std::string::npos) << mvt_habit.console;
+  const Invocation incomplete = lumiere(temp, "ios");
+  EXPECT_EQ(incomplete.code, 2) << incomplete.console;
+  EXPECT_NE(incomplete.console.find("check-backup"), std::string::npos) << incomplete.console;
+  // MVT's name for `iocs update`: the same command (here against a closed local port, so it fails the same way).
+  const Invocation alias = lumiere(temp, "ios download-iocs --index http://127.0.0.1:9/indicators.yaml --timeout 2");
+  const Invocation update = lumiere(temp, "iocs update --index http://127.0.0.1:9/indicators.yaml --timeout 2");
+  EXPECT_EQ(alias.code, 2) << alias.console;
+  EXPECT_EQ(alias.code, update.code);
+  EXPECT_NE(alias.console.find("cannot update indicators"), std::string::npos) << alias.console;
 }
 
 }  // namespace

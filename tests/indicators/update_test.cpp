@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include "cli/app.hpp"
@@ -215,9 +216,26 @@ TEST_F(UpdateEndToEnd, CliUpdateListAndCheck) {
   EXPECT_NE(good_out.find("compound AND patterns (skipped): 19"), std::string::npos) << good_out;
   const auto [bad_code, bad_out] =
       run({"iocs", "check", talos, (files / "broken.stix2").string(), (files / "bad_pattern.stix2").string()});
-  EXPECT_EQ(bad_code, 1);
+  EXPECT_EQ(bad_code, 2) << "a bad indicator file is an error (exit 1 means alerts)";
   EXPECT_NE(bad_out.find("broken.stix2: ERROR: invalid JSON at line 1, column 14"), std::string::npos) << bad_out;
   EXPECT_NE(bad_out.find("indicator--t-0"), std::string::npos) << bad_out;
+
+  const auto [missing_code, missing_out] = run({"iocs", "check", (files / "no-such.stix2").string()});
+  EXPECT_EQ(missing_code, 2) << missing_out;
+  EXPECT_NE(missing_out.find("no-such.stix2: ERROR"), std::string::npos) << missing_out;
+
+  // A folder, as -i takes one: every STIX2 file in it is checked.
+  test::TempDir folder;
+  fs::copy_file(talos, folder / "YoroTrooper.json");
+  test::write_file(folder / "sub" / "m.stix2", test::stix_bundle("M", {"[process:name='p']"}));
+  const auto [dir_code, dir_out] = run({"iocs", "check", folder.path().string()});
+  EXPECT_EQ(dir_code, 0) << dir_out;
+  EXPECT_NE(dir_out.find("YoroTrooper.json: OK"), std::string::npos) << dir_out;
+  EXPECT_NE(dir_out.find("m.stix2: OK"), std::string::npos) << dir_out;
+  test::TempDir empty;
+  const auto [empty_code, empty_out] = run({"iocs", "check", empty.path().string()});
+  EXPECT_EQ(empty_code, 2) << empty_out;
+  EXPECT_NE(empty_out.find("no STIX2 file"), std::string::npos) << empty_out;
 }
 
 TEST(Sources, PathsEnvironmentAndUserDataAreCumulativeAndDeduplicated) {
@@ -234,6 +252,7 @@ TEST(Sources, PathsEnvironmentAndUserDataAreCumulativeAndDeduplicated) {
 
   const ScopedEnv xdg("XDG_DATA_HOME", (root / "data").string());
   const ScopedEnv env("LUMIERE_IOCS", (root / "env").string() + "::" + (root / "given").string());
+  const ScopedEnv no_mvt("MVT_STIX2", "");
   IndicatorSources sources;
   sources.paths = {root / "given", root / "given-link" / "nested" / "g.stix2", root / "explicit.txt"};
   const auto files = indicator_files(sources);
@@ -253,6 +272,60 @@ TEST(Sources, PathsEnvironmentAndUserDataAreCumulativeAndDeduplicated) {
   const IndicatorSet given = load_indicators(only_given);
   EXPECT_EQ(given.size(), 1U);
   EXPECT_FALSE(given.match_process("autoproc").has_value());
+}
+
+// An MVT user's set-up keeps working: MVT's downloaded-indicator folder and MVT_STIX2, with MVT's rules
+// (*.stix2 only; a file entry of MVT_STIX2 that is not .stix2 is skipped and said).
+TEST(Sources, MvtFolderAndMvtStix2AreLoaded) {
+  test::TempDir root;
+  test::write_file(root / "data" / "mvt" / "indicators" / "downloaded.stix2",
+                   test::stix_bundle("Downloaded", {"[process:name='mvtdownloaded']"}, "d"));
+  test::write_file(root / "data" / "mvt" / "indicators" / "ignored.json",
+                   test::stix_bundle("Json", {"[process:name='mvtjson']"}, "j"));
+  test::write_file(root / "mvtenv" / "deep" / "e.stix2", test::stix_bundle("Env", {"[process:name='mvtenv']"}, "e"));
+  test::write_file(root / "mvtenv" / "x.json", test::stix_bundle("EnvJson", {"[process:name='mvtenvjson']"}, "k"));
+  test::write_file(root / "single.STIX2", test::stix_bundle("Single", {"[process:name='mvtsingle']"}, "s"));
+  test::write_file(root / "notstix.txt", test::stix_bundle("Txt", {"[process:name='mvttxt']"}, "t"));
+  fs::create_directories(root / "data" / "lumiere" / "indicators");
+
+  const ScopedEnv xdg("XDG_DATA_HOME", (root / "data").string());
+  const ScopedEnv env("LUMIERE_IOCS", "");
+  const ScopedEnv mvt("MVT_STIX2", (root / "mvtenv").string() + ":" + (root / "single.STIX2").string() + ":" +
+                                       (root / "notstix.txt").string());
+  EXPECT_EQ(mvt_indicators_dir(), root / "data" / "mvt" / "indicators");
+  const IndicatorFileList list = list_indicator_files(IndicatorSources{});
+  std::vector<std::string> names;
+  for (const auto& file : list.files) names.push_back(file.filename().string());
+  EXPECT_EQ(names, (std::vector<std::string>{"downloaded.stix2", "e.stix2", "single.STIX2"}));
+  bool said_txt = false;
+  bool said_empty = false;
+  for (const auto& note : list.notes) {
+    said_txt = said_txt || note.find("notstix.txt is not a .stix2 file") != std::string::npos;
+    said_empty = said_empty || note.find("lumiere/indicators holds no indicator file") != std::string::npos;
+  }
+  EXPECT_TRUE(said_txt) << "MVT_STIX2's non-.stix2 file is said";
+  EXPECT_TRUE(said_empty) << "an empty default folder is said plainly";
+}
+
+TEST(Sources, OutdatedIndicatorsAreWarnedAbout) {
+  test::TempDir root;
+  test::write_file(root / "old.stix2", test::stix_bundle("Old", {"[process:name='old']"}));
+  test::write_file(root / "older.stix2", test::stix_bundle("Older", {"[process:name='older']"}));
+  const auto now = std::chrono::system_clock::now();
+  const auto set_age = [&](const fs::path& file, int days) {
+    fs::last_write_time(file, std::chrono::file_clock::from_sys(now - std::chrono::days(days)));
+  };
+  set_age(root / "old.stix2", 45);
+  set_age(root / "older.stix2", 400);
+  const std::vector<std::string> files{(root / "old.stix2").string(), (root / "older.stix2").string()};
+  const auto warning = outdated_indicators_warning(files, now);
+  ASSERT_TRUE(warning.has_value());
+  EXPECT_NE(warning->find("old.stix2"), std::string::npos) << *warning;
+  EXPECT_NE(warning->find("45 days old"), std::string::npos) << "the newest file counts: " << *warning;
+  EXPECT_NE(warning->find("lumiere iocs update"), std::string::npos) << *warning;
+  set_age(root / "old.stix2", 2);
+  EXPECT_FALSE(outdated_indicators_warning(files, now).has_value()) << "one recent file is enough";
+  EXPECT_FALSE(outdated_indicators_warning({(root / "missing.stix2").string()}, now).has_value());
 }
 
 }  // namespace
