@@ -152,6 +152,10 @@ struct HostileCase {
   std::string command;                 // "ios check-backup" or "scan"
   std::vector<std::string> must_name;  // substrings of the console + command.log: the file, the problem
   std::vector<std::string> escapes{};  // paths (relative to the case folder) that must not exist afterwards
+  std::string options{};               // more options, after -i and -o
+  std::string prefix{};                // run under this (e.g. "prlimit --as=N")
+  // More checks on what the run left: its exit code, console + command.log, the output folder.
+  std::function<void(int rc, const std::string& log, const fs::path& out)> verify{};
 };
 
 fs::path backup_with(const fs::path& dir, const std::function<void(testing::IosBackupBuilder&)>& fill) {
@@ -207,7 +211,7 @@ std::vector<HostileCase> corpus() {
                      return backup;
                    },
                    "ios check-backup",
-                   {sms_file, "is not a regular file (a folder or a special file)"}});
+                   {sms_file, "is not a regular file (a folder, a link or a special file): a folder"}});
   cases.push_back({"oversized_value",
                    [](const fs::path& dir) {
                      // One SMS text of 17 MiB: over the 16 MiB a single SQLite value may take.
@@ -299,6 +303,43 @@ std::vector<HostileCase> corpus() {
                    },
                    "scan",
                    {"sysdiagnose_2026.11.28", "over 100x its size (a possible decompression bomb)"}});
+  // Issue #16: evidence that tries to pull the examiner's own files into the report.
+  cases.push_back({"symlinked_blob",
+                   [](const fs::path& dir) {
+                     // sms.db with a Pegasus link, kept outside the backup; its blob is a link to it. Another blob
+                     // links to /etc/passwd.
+                     fs::path backup = backup_with(dir, [](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'see https://smscentro.com/x'")}));
+                       b.add_file("HomeDomain", kPreferencesPath, "placeholder");
+                     });
+                     const fs::path blob = blob_of(backup, kSmsDomain, kSmsPath);
+                     fs::create_directories(dir / "outside");
+                     fs::rename(blob, dir / "outside" / "sms.db");
+                     fs::create_symlink(dir / "outside" / "sms.db", blob);
+                     const fs::path prefs = blob_of(backup, "HomeDomain", kPreferencesPath);
+                     fs::remove(prefs);
+                     fs::create_symlink("/etc/passwd", prefs);
+                     return backup;
+                   },
+                   "ios check-backup",
+                   {sms_file, "a symbolic link (-> ", "outside/sms.db): never followed",
+                    std::string("HomeDomain/") + kPreferencesPath, "(-> /etc/passwd)"},
+                   {},
+                   "-H",
+                   "",
+                   [](int rc, const std::string& log, const fs::path& out) {
+                     EXPECT_NE(rc, 1) << "an alert came from a file outside the backup";
+                     EXPECT_EQ(log.find("CRITICAL [sms]"), std::string::npos);
+                     EXPECT_EQ(log.find("root:"), std::string::npos) << "/etc/passwd was read";
+                     EXPECT_FALSE(fs::exists(out / "sms_detected.json"));
+                     const Json info = Json::parse(test::read_file(out / "info.json"));
+                     ASSERT_TRUE(info.contains("refused")) << info.dump(2);
+                     std::string refused = info["refused"].dump();
+                     const std::string id = sources::IosBackup::file_id(kSmsDomain, kSmsPath);
+                     EXPECT_NE(refused.find(id.substr(0, 2) + "/" + id), std::string::npos) << refused;
+                     EXPECT_NE(refused.find("/etc/passwd"), std::string::npos) << refused;
+                     for (const auto& hash : info["hashes"]) EXPECT_NE(hash["file_path"], id.substr(0, 2) + "/" + id);
+                   }});
   return cases;
 }
 
@@ -339,16 +380,19 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
   fs::create_directories(temp / "tmp");
   const fs::path out = temp / "out";
   std::string console;
+  int rc_seen = -1;
   {
     const test::EvidenceGuard guard({dir, test::shared_iocs_dir()});
-    const int rc = test::run_command(
-        "cd '" + dir.string() + "' && env TMPDIR='" + (temp / "tmp").string() + "' XDG_DATA_HOME='" +
-            (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " " + c.command + " -i '" +
-            (test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/"
-                                       "pegasus.stix2")
-                .string() +
-            "' -o '" + out.string() + "' '" + evidence.string() + "'",
-        &console);
+    const int rc = test::run_command("cd '" + dir.string() + "' && env TMPDIR='" + (temp / "tmp").string() +
+                                         "' SQLITE_TMPDIR='" + (temp / "tmp").string() + "' XDG_DATA_HOME='" +
+                                         (temp / "xdg").string() + "' LUMIERE_IOCS= " + c.prefix + " " +
+                                         test::lumiere_binary().string() + " " + c.command + " -i '" +
+                                         (test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/"
+                                                                    "pegasus.stix2")
+                                             .string() +
+                                         "' -o '" + out.string() + "' " + c.options + " '" + evidence.string() + "'",
+                                     &console);
+    rc_seen = rc;
     EXPECT_TRUE(rc == 0 || rc == 1 || rc == 2 || rc == 3) << "exit " << rc << " (a crash?)\n"
                                                           << console.substr(0, 4000);
   }
@@ -369,6 +413,7 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
     EXPECT_FALSE(fs::exists(dir / escaped)) << escaped << " was written";
   }
   EXPECT_FALSE(fs::exists("/tmp/lumiere-escaped-absolute.txt"));
+  if (c.verify) c.verify(rc_seen, log, out);
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, HostileInput, ::testing::ValuesIn(corpus()),
