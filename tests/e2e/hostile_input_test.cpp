@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/json.hpp"
@@ -156,6 +157,7 @@ struct HostileCase {
   std::string prefix{};                // run under this (e.g. "prlimit --as=N")
   // More checks on what the run left: its exit code, console + command.log, the output folder.
   std::function<void(int rc, const std::string& log, const fs::path& out)> verify{};
+  bool exits_early = false;  // exit 2 before any analysis (a refused secret file)
 };
 
 fs::path backup_with(const fs::path& dir, const std::function<void(testing::IosBackupBuilder&)>& fill) {
@@ -340,6 +342,102 @@ std::vector<HostileCase> corpus() {
                      EXPECT_NE(refused.find("/etc/passwd"), std::string::npos) << refused;
                      for (const auto& hash : info["hashes"]) EXPECT_NE(hash["file_path"], id.substr(0, 2) + "/" + id);
                    }});
+  // A view that never ends: MVT's ORDER BY over it would sort forever (spilling to /var/tmp before #16).
+  cases.push_back(
+      {"endless_recursive_view",
+       [](const fs::path& dir) {
+         return backup_with(dir, [](auto& b) {
+           b.add_sqlite(kSmsDomain, kSmsPath,
+                        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT);\n"
+                        "INSERT INTO handle VALUES (1, '+41791234567');\n"
+                        "CREATE VIEW message AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+                        "SELECT n AS ROWID, 'guid-' || n AS guid, 'hello ' || n AS text, 1 AS handle_id, "
+                        "-n AS date, 0 AS date_read, 0 AS is_from_me, 'SMS' AS service FROM r;\n");
+           b.add_sqlite("HomeDomain", "Library/CallHistoryDB/CallHistory.storedata",
+                        "CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE REAL, ZDURATION REAL, "
+                        "ZADDRESS TEXT, ZSERVICE_PROVIDER TEXT);\n"
+                        "INSERT INTO ZCALLRECORD VALUES (1, 680000000, 12, '+41791234567', 'com.apple.Telephony');\n");
+         });
+       },
+       "ios check-backup",
+       {sms_file, "module sms could not analyse this artifact", "query stopped after 2 s",
+        "LUMIERE_SQLITE_QUERY_SECONDS"},
+       {},
+       "",
+       "LUMIERE_SQLITE_QUERY_SECONDS=2 prlimit --as=2147483648 --",
+       [](int rc, const std::string& log, const fs::path& out) {
+         EXPECT_TRUE(rc == 0 || rc == 3) << rc;
+         EXPECT_TRUE(fs::exists(out / "calls.json")) << "the other modules' results are written";
+         EXPECT_TRUE(fs::exists(out / "info.json"));
+         EXPECT_EQ(log.find("salvag"), std::string::npos) << "a stopped query is not salvaged (it would run again)";
+       }});
+  // 1,999 columns (SQLite's limit is 2,000): MVT's message.* would copy every one into every record.
+  cases.push_back({"two_thousand_columns",
+                   [](const fs::path& dir) {
+                     std::string script = sms_script({sms_row(1, "'hi'")});
+                     script +=
+                         "ALTER TABLE message RENAME TO old_message;\nCREATE TABLE message (ROWID INTEGER PRIMARY "
+                         "KEY, guid TEXT, text TEXT, handle_id INTEGER, date INTEGER, date_read INTEGER, "
+                         "is_from_me INTEGER, service TEXT";
+                     for (int i = 0; i < 1990; ++i) script += ", pad" + std::to_string(i) + " TEXT";
+                     script +=
+                         ");\nINSERT INTO message (ROWID, guid, text, handle_id, service) VALUES (1, 'g', "
+                         "'hi', 1, 'SMS');\n";
+                     return backup_with(dir, [&script](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, script); });
+                   },
+                   "ios check-backup",
+                   {sms_file, "too many columns"}});
+  // One row of 80 MiB (five values of 16 MiB): over the per-record limit, skipped with a warning.
+  cases.push_back({"oversized_row",
+                   [](const fs::path& dir) {
+                     std::string script = sms_script({sms_row(1, "'short one'"), sms_row(2, "'big one'")});
+                     script +=
+                         "UPDATE message SET subject = zeroblob(16000000), service_center = zeroblob(16000000), "
+                         "attributedBody = zeroblob(16000000), account = zeroblob(16000000), account_guid = "
+                         "zeroblob(16000000) WHERE ROWID = 2;\n";
+                     return backup_with(dir, [&script](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, script); });
+                   },
+                   "ios check-backup",
+                   {sms_file, "1 row(s) of over 64 MiB of text and data each were skipped"},
+                   {},
+                   "",
+                   "",
+                   [](int /*rc*/, const std::string& /*log*/, const fs::path& out) {
+                     ASSERT_TRUE(fs::exists(out / "sms.json"));
+                     EXPECT_LT(fs::file_size(out / "sms.json"), 1U << 20U) << "the big row was written";
+                   }});
+  // An encrypted backup whose Safari history needs a sort larger than SQLite's cache: the decrypted rows
+  // must be sorted in memory, never spilled to a temporary file.
+  cases.push_back(
+      {"encrypted_large_sort",
+       [](const fs::path& dir) {
+         std::string script = test::read_file(test::tests_dir() / "fixtures/ios.safari_history/clean/History.sql");
+         script +=
+             "WITH RECURSIVE r(n) AS (SELECT 5 UNION ALL SELECT n + 1 FROM r WHERE n < 60000) "
+             "INSERT INTO history_items (id, url, visit_count, daily_visit_counts, "
+             "should_recompute_derived_visit_counts,"
+             " visit_count_score, status_code) SELECT n, 'https://example.org/visited/' || n || '/' || "
+             "hex(randomblob(24)),"
+             " 1, X'01', 0, 20, 200 FROM r;\n"
+             "INSERT INTO history_visits (history_item, visit_time, title) SELECT id, 700000000 + abs(random() % "
+             "100000000), 'A page title of a realistic length, ' || hex(randomblob(20)) FROM history_items WHERE id >= "
+             "5;\n";
+         testing::IosBackupBuilder builder(dir / "backup");
+         builder.encrypted(true).password("pw");
+         builder.add_sqlite("HomeDomain", "Library/Safari/History.db", script);
+         EXPECT_TRUE(builder.write().has_value());
+         return dir / "backup";
+       },
+       "ios check-backup",
+       {"Verdict:"},
+       {},
+       "-p pw",
+       "",
+       [](int rc, const std::string& log, const fs::path& out) {
+         EXPECT_TRUE(rc == 0 || rc == 3) << rc << "\n" << log.substr(0, 3000);
+         ASSERT_TRUE(fs::exists(out / "safari_history.json")) << log.substr(0, 4000);
+         EXPECT_GT(fs::file_size(out / "safari_history.json"), 10U << 20U);
+       }});
   return cases;
 }
 
@@ -378,6 +476,8 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
   const fs::path evidence = c.make(dir);
   ASSERT_FALSE(::testing::Test::HasFailure()) << "building the case failed";
   fs::create_directories(temp / "tmp");
+  // A temporary file created and deleted at once leaves the folder empty but changes its time.
+  const auto tmp_time = fs::last_write_time(temp / "tmp");
   const fs::path out = temp / "out";
   std::string console;
   int rc_seen = -1;
@@ -401,9 +501,16 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
   for (const auto& needle : c.must_name) {
     EXPECT_NE(log.find(needle), std::string::npos) << "no \"" << needle << "\" in:\n" << log.substr(0, 6000);
   }
-  ASSERT_TRUE(fs::is_directory(out)) << console.substr(0, 4000);
-  expect_valid_json(out);
+  if (c.exits_early) {
+    // Refused before anything is analysed: exit 2 with a message, no output folder needed.
+    EXPECT_EQ(rc_seen, 2) << console.substr(0, 4000);
+    if (!fs::exists(out)) fs::create_directories(out);
+  } else {
+    ASSERT_TRUE(fs::is_directory(out)) << console.substr(0, 4000);
+    expect_valid_json(out);
+  }
   EXPECT_TRUE(fs::is_empty(temp / "tmp")) << "files left in TMPDIR";
+  EXPECT_EQ(fs::last_write_time(temp / "tmp"), tmp_time) << "a file was created in TMPDIR (and deleted)";
   // Nothing next to the evidence or the output: the temp folder holds exactly what the test made.
   std::set<std::string> top;
   for (const auto& entry : fs::directory_iterator(temp.path())) top.insert(entry.path().filename().string());
