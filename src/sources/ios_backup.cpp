@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iterator>
+#include <mutex>
 
 #include "core/hash.hpp"
 #include "core/nskeyed.hpp"
@@ -111,6 +112,11 @@ std::string like_pattern(std::string_view relative_path) {
 
 }  // namespace
 
+struct IosBackup::InfoCache {
+  std::mutex mutex;
+  std::optional<Result<std::shared_ptr<const plist::Value>>> info;
+};
+
 struct IosBackup::Keys {
   crypto::Key backup_key;
   ClassKeys class_keys;
@@ -168,13 +174,22 @@ Result<IosBackup> IosBackup::open(const fs::path& path, const BackupSecret* secr
                       backup.root_.string());
   }
   backup.root_fd_ = std::make_shared<const Fd>(std::move(root_fd));
+  backup.info_cache_ = std::make_shared<InfoCache>();
   bool flagged_encrypted = false;
-  if (auto manifest_plist = backup.read_root_plist("Manifest.plist")) {
+  auto manifest_plist = backup.read_root_plist("Manifest.plist");
+  if (manifest_plist) {
     if (const auto* flag = manifest_plist->find("IsEncrypted")) {
       if (const auto* b = flag->get_if<bool>()) flagged_encrypted = *b;
     }
   }
   const bool plain_manifest_db = starts_with_sqlite_magic(backup.open_in_backup("Manifest.db", "Manifest.db"));
+  if (!manifest_plist && manifest_plist.error().code != ErrorCode::kNotFound && !plain_manifest_db) {
+    // Without it an encrypted backup cannot be told from a damaged one: say why it is unreadable.
+    return unexpected(manifest_plist.error().code,
+                      "Manifest.plist cannot be read (" + manifest_plist.error().message +
+                          "), and Manifest.db is not a plain SQLite database: the backup cannot be opened",
+                      "Manifest.plist");
+  }
   if (!plain_manifest_db && !fs::exists(backup.root_ / "Manifest.plist", ec)) {
     return unexpected(ErrorCode::kNotFound,
                       "Manifest.plist is missing and Manifest.db is not a plain SQLite database: an encrypted backup "
@@ -449,6 +464,23 @@ Result<plist::Value> IosBackup::read_root_plist(std::string_view name) const {
   auto data = read_all(*fd, plist::kMaxInputBytes, display);
   if (!data) return std::move(data).error();
   return plist::parse(*data, display);
+}
+
+}  // namespace lumiere::sources
+
+namespace lumiere::sources {
+
+Result<std::shared_ptr<const plist::Value>> IosBackup::info_plist() const {
+  const std::lock_guard lock(info_cache_->mutex);
+  if (!info_cache_->info) {
+    auto value = read_root_plist("Info.plist");
+    if (value) {
+      info_cache_->info = std::make_shared<const plist::Value>(std::move(*value));
+    } else {
+      info_cache_->info = Result<std::shared_ptr<const plist::Value>>(std::move(value).error());
+    }
+  }
+  return *info_cache_->info;
 }
 
 }  // namespace lumiere::sources

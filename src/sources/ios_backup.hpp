@@ -108,6 +108,8 @@ class IosBackup {
   [[nodiscard]] Result<sqlite::Database> open_database(const BackupFile& file) const;
   // Root plists (Info.plist, Manifest.plist, Status.plist), at most plist::kMaxInputBytes.
   [[nodiscard]] Result<plist::Value> read_root_plist(std::string_view name) const;
+  // Info.plist, read and parsed once however many modules ask (thread-safe).
+  [[nodiscard]] Result<std::shared_ptr<const plist::Value>> info_plist() const;
 
  private:
   IosBackup() = default;
@@ -115,6 +117,8 @@ class IosBackup {
 
   std::filesystem::path root_;
   std::shared_ptr<const Fd> root_fd_;
+  struct InfoCache;
+  std::shared_ptr<InfoCache> info_cache_;
   bool found_in_subfolder_ = false;
   bool encrypted_ = false;
   bool decrypted_copy_ = false;

@@ -62,6 +62,10 @@ Result<std::vector<std::uint8_t>> IosBackupSource::read(const EvidenceFile& file
   return backup_.read(file);
 }
 
+Result<std::vector<std::uint8_t>> IosBackupSource::read_capped(const EvidenceFile& file, std::uint64_t limit) const {
+  return backup_.read(file, limit);
+}
+
 Result<void> IosBackupSource::read_stream(const EvidenceFile& file, const ContentSink& sink) const {
   return backup_.read_stream(file, sink);
 }

@@ -438,6 +438,70 @@ std::vector<HostileCase> corpus() {
          ASSERT_TRUE(fs::exists(out / "safari_history.json")) << log.substr(0, 4000);
          EXPECT_GT(fs::file_size(out / "safari_history.json"), 10U << 20U);
        }});
+  // Sparse files: gigabytes by their size, kilobytes on disk. Read whole, they exhausted memory (exit 134).
+  constexpr std::uintmax_t kSparseInfoBytes = 3584ULL << 20U;
+  constexpr std::uintmax_t kSparseManifestBytes = 3994ULL << 20U;
+  // 384 MiB of address space (RSS stays below it): a whole-file read of any of these would fail.
+  const std::string small_address_space = "prlimit --as=402653184 --";
+  cases.push_back({"sparse_info_plist",
+                   [](const fs::path& dir) {
+                     fs::path backup = backup_with(dir, [](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'see https://smscentro.com/x'")}));
+                     });
+                     fs::resize_file(backup / "Info.plist", kSparseInfoBytes);
+                     return backup;
+                   },
+                   "ios check-backup",
+                   {"Info.plist: module backup_info could not analyse this artifact: file of 3758096384 bytes, over "
+                    "the 256 MiB read limit",
+                    "CRITICAL [sms] Found a known suspicious domain"},
+                   {},
+                   "",
+                   small_address_space});
+  cases.push_back({"sparse_manifest_plist_encrypted",
+                   [](const fs::path& dir) {
+                     testing::IosBackupBuilder builder(dir / "backup");
+                     builder.encrypted(true).password("pw");
+                     builder.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")}));
+                     EXPECT_TRUE(builder.write().has_value());
+                     fs::resize_file(dir / "backup" / "Manifest.plist", kSparseManifestBytes);
+                     return dir / "backup";
+                   },
+                   "ios check-backup",
+                   {"Manifest.plist", "over the 256 MiB read limit"},
+                   {},
+                   "-p pw",
+                   small_address_space,
+                   {},
+                   true});
+  // Secret files that never end, or are not files: a message and exit 2 (before: endless growth, or an
+  // uncaught std::__ios_failure).
+  const auto encrypted_backup = [](const fs::path& dir) {
+    testing::IosBackupBuilder builder(dir / "backup");
+    builder.encrypted(true).password("pw");
+    builder.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")}));
+    EXPECT_TRUE(builder.write().has_value());
+    return dir / "backup";
+  };
+  for (const auto& [name, option, needle] :
+       {std::tuple{"password_file_dev_zero", "--password-file /dev/zero", "the password file is not a regular file"},
+        std::tuple{"key_file_dev_zero", "-k /dev/zero", "the key file is not a regular file"},
+        std::tuple{"password_file_folder", "--password-file /tmp",
+                   "the password file is not a regular file (a folder)"},
+        std::tuple{"password_file_too_large", "--password-file big.txt", "the password file is too large"}}) {
+    cases.push_back({name,
+                     [encrypted_backup](const fs::path& dir) {
+                       test::write_file(dir / "big.txt", std::string(5000, 'p'));
+                       return encrypted_backup(dir);
+                     },
+                     "ios check-backup",
+                     {needle},
+                     {},
+                     option,
+                     small_address_space,
+                     {},
+                     true});
+  }
   return cases;
 }
 
