@@ -502,6 +502,34 @@ std::vector<HostileCase> corpus() {
                      {},
                      true});
   }
+  // 5,000 junk members first (recognition used to stop there, silently), then a member climbing out.
+  const auto junk_then = [](const fs::path& file, std::vector<ArchiveMember> tail) {
+    std::vector<ArchiveMember> members;
+    for (int i = 0; i < 5000; ++i) members.push_back({"junk/" + std::to_string(i) + ".txt", "x", ""});
+    for (auto& member : tail) members.push_back(std::move(member));
+    write_tar(file, members, false);
+    return file;
+  };
+  cases.push_back({"junk_then_escape_unrecognised",
+                   [junk_then](const fs::path& dir) {
+                     return junk_then(dir / "evidence.tar", {{"../../escape", "out\n", ""}});
+                   },
+                   "scan",
+                   {"not recognised as evidence", "../../escape", "absolute or '..' path"},
+                   {"../escape", "../../escape"},
+                   "",
+                   "",
+                   {},
+                   true});
+  cases.push_back({"junk_then_escape_and_dump",
+                   [junk_then](const fs::path& dir) {
+                     return junk_then(
+                         dir / "evidence.tar",
+                         {{"../../escape", "out\n", ""}, {"private/var/mobile/Library/Preferences/x.plist", "x", ""}});
+                   },
+                   "scan",
+                   {"../../escape", "absolute or '..' path"},
+                   {"../escape", "../../escape"}});
   return cases;
 }
 
