@@ -530,6 +530,32 @@ std::vector<HostileCase> corpus() {
                    "scan",
                    {"../../escape", "absolute or '..' path"},
                    {"../escape", "../../escape"}});
+  // An indicator file whose one value is 50 MB: it used to be echoed whole to stderr and command.log.
+  cases.push_back(
+      {"fifty_megabyte_indicator_value",
+       [](const fs::path& dir) {
+         const std::string value = "https://" + std::string(50U << 20U, 'a') + "/";
+         test::write_file(dir / "big.stix2",
+                          R"({"type": "bundle", "id": "bundle--big", "objects": [{"type": "indicator", )"
+                          R"("id": "indicator--big", "pattern_type": "stix", "pattern": "[domain-name:value = ')" +
+                              value + R"(']"}]})");
+         return backup_with(dir, [](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")})); });
+       },
+       "ios check-backup",
+       {"indicator--big", "bytes in all)"},
+       {},
+       "-i big.stix2",
+       "",
+       [](int /*rc*/, const std::string& log, const fs::path& /*out*/) {
+         std::size_t about_it = 0;
+         std::istringstream lines(log);
+         std::string line;
+         while (std::getline(lines, line)) {
+           if (line.find("aaaaaaaaaa") != std::string::npos) about_it += line.size() + 1;
+         }
+         EXPECT_LT(about_it, 4096U) << "bytes of log quoting the value";
+         EXPECT_LT(log.size(), 64U << 10U) << "the whole log";
+       }});
   return cases;
 }
 
