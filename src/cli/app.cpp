@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -331,6 +332,14 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return kExitError;
+  } catch (const std::bad_alloc&) {
+    // Modules are caught one by one (framework/runner.cpp); this is what is left outside them: an error, never
+    // an abort.
+    fmt::print(stderr, "lumiere: out of memory (an input too large for this machine's memory limit?)\n");
+    return kExitError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "lumiere: internal error: {}\n", e.what());
     return kExitError;
   }
   return exit_code;

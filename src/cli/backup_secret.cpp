@@ -1,16 +1,19 @@
 #include "cli/backup_secret.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <iostream>
-#include <iterator>
 
 #include "core/crypto.hpp"
+#include "sources/no_follow.hpp"
 
 namespace lumiere::cli {
 namespace {
@@ -21,15 +24,49 @@ void strip_line_end(std::string& text) {
   if (!text.empty() && text.back() == '\r') text.pop_back();
 }
 
+// A secret file is a regular file of at most 4 KB: checked before anything is read, so that /dev/zero, a FIFO
+// or a folder given by mistake ends in a message instead of a read that never ends.
 Result<std::string> read_small_file(const std::string& file, const char* what) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return unexpected(ErrorCode::kInvalidArgument, std::string("cannot read the ") + what, file);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   constexpr std::size_t kMaxSecretFileBytes = 4096;
-  if (text.size() > kMaxSecretFileBytes) {
-    crypto::wipe(text);
-    return unexpected(ErrorCode::kInvalidArgument, std::string("the ") + what + " is too large", file);
+  // O_NONBLOCK: a FIFO without a writer cannot make the open wait.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    return unexpected(ErrorCode::kInvalidArgument, fmt::format("cannot read the {}: {}", what, std::strerror(errno)),
+                      file);
   }
+  const sources::Fd owned(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return unexpected(ErrorCode::kInvalidArgument,
+                      fmt::format("the {} is not a regular file ({}); give a file of at most {} bytes", what,
+                                  S_ISDIR(st.st_mode) ? "a folder" : "a device, FIFO or socket", kMaxSecretFileBytes),
+                      file);
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxSecretFileBytes) {
+    return unexpected(ErrorCode::kInvalidArgument,
+                      fmt::format("the {} is too large ({} bytes, at most {})", what, st.st_size, kMaxSecretFileBytes),
+                      file);
+  }
+  ::fcntl(fd, F_SETFL, O_RDONLY);
+  std::string text(kMaxSecretFileBytes + 1, '\0');
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      crypto::wipe(text);
+      return unexpected(ErrorCode::kInvalidArgument, fmt::format("cannot read the {}: {}", what, std::strerror(errno)),
+                        file);
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  if (done > kMaxSecretFileBytes) {
+    crypto::wipe(text);
+    return unexpected(ErrorCode::kInvalidArgument, std::string("the ") + what + " is too large (it grew while read)",
+                      file);
+  }
+  text.resize(done);
   strip_line_end(text);
   return text;
 }

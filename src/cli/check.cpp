@@ -27,6 +27,7 @@
 #include "output/mvt_files.hpp"
 #include "sources/ios_backup.hpp"
 #include "sources/ios_backup_source.hpp"
+#include "sources/no_follow.hpp"
 
 namespace lumiere::cli {
 namespace {
@@ -35,15 +36,28 @@ namespace fs = std::filesystem;
 constexpr const char* kLogger = "lumiere.cli";
 
 // SHA-256 of every regular file under root, paths relative to it (no examiner paths in reports), hashed by
-// `jobs` threads; sorted by path, so the list is the same whatever the number.
-std::vector<output::FileHash> hash_evidence(const fs::path& root, std::size_t jobs, Logger& logger) {
+// `jobs` threads; sorted by path, so the list is the same whatever the number. Links and special files are
+// neither hashed nor read: they go to `refused`, with why.
+std::vector<output::FileHash> hash_evidence(const fs::path& root, std::size_t jobs, Logger& logger,
+                                            std::vector<output::RefusedFile>& refused) {
   std::vector<output::FileHash> hashes;
   std::vector<fs::path> files;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; it != end;
        it.increment(ec)) {
     if (ec) break;
-    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    if (it->is_symlink(ec) || (!it->is_regular_file(ec) && !it->is_directory(ec))) {
+      std::string why;
+      if (it->is_symlink(ec)) {
+        why = "a symbolic link (-> " + fs::read_symlink(it->path(), ec).string() + "): never followed";
+      } else {
+        struct stat st {};
+        why = ::lstat(it->path().c_str(), &st) == 0 ? sources::describe_special(st.st_mode) : "not a regular file";
+      }
+      refused.push_back(output::RefusedFile{it->path().lexically_relative(root).generic_string(), std::move(why)});
+      continue;
+    }
+    if (!it->is_regular_file(ec)) continue;
     // Lexical: the iterator's paths start with root; fs::relative would resolve every file's path on disk.
     hashes.push_back(output::FileHash{it->path().lexically_relative(root).generic_string(), {}});
     files.push_back(it->path());
@@ -76,6 +90,8 @@ std::vector<output::FileHash> hash_evidence(const fs::path& root, std::size_t jo
     hashed.push_back(std::move(hashes[i]));
   }
   std::sort(hashed.begin(), hashed.end(), [](const auto& a, const auto& b) { return a.file_path < b.file_path; });
+  std::sort(refused.begin(), refused.end(), [](const auto& a, const auto& b) { return a.file_path < b.file_path; });
+  for (const auto& file : refused) logger.warning(kLogger, "not hashed: " + file.file_path + ": " + file.reason);
   return hashed;
 }
 
@@ -295,7 +311,7 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
     info.target_path = fs::absolute(backup_path, ec).string();
     info.ioc_files = indicators.files();
     if (options.hashes) {
-      info.hashes = hash_evidence(backup->root(), options.jobs, logger);
+      info.hashes = hash_evidence(backup->root(), options.jobs, logger, info.refused);
     }
     if (auto ok = writer->finish(outcome->runs, info); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());

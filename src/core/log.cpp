@@ -28,6 +28,14 @@ const char* log_level_name(LogLevel level) noexcept {
   return "INFO";
 }
 
+std::string cut_for_log(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t end = max;
+  // Back off UTF-8 continuation bytes (10xxxxxx) so that the cut falls between characters.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return fmt::format("{}... ({} bytes in all)", text.substr(0, end), text.size());
+}
+
 Logger::Logger() = default;
 
 Logger::Logger(Mode mode) : mode_(mode) {}
@@ -65,12 +73,13 @@ Result<void> Logger::open_file(const std::filesystem::path& file) {
 
 void Logger::log(LogLevel level, std::string_view name, std::string_view message) {
   const auto now = std::chrono::system_clock::now();
+  const std::string line = cut_for_log(message, kMaxLogMessageBytes);
   const std::lock_guard lock(mutex_);
   if (mode_ == Mode::kBuffered) {
-    kept_.push_back(Line{now, level, std::string(name), std::string(message)});
+    kept_.push_back(Line{now, level, std::string(name), line});
     return;
   }
-  write(now, level, name, message);
+  write(now, level, name, line);
 }
 
 void Logger::flush_to(Logger& target) {

@@ -31,6 +31,14 @@ enum class LogLevel {
 // MVT's level names in command.log: DEBUG, INFO, WARNING, LOW, ERROR, MEDIUM, HIGH, CRITICAL.
 const char* log_level_name(LogLevel level) noexcept;
 
+// A value quoted in a message (an indicator, a name from the evidence) is cut to this many bytes; a whole log
+// message to kMaxLogMessageBytes. Hostile input must not flood the console or command.log.
+inline constexpr std::size_t kMaxQuotedBytes = 200;
+inline constexpr std::size_t kMaxLogMessageBytes = 2000;
+// `text` itself when it fits in `max` bytes; else its first `max` bytes (never half a UTF-8 character) and
+// "... (N bytes in all)".
+std::string cut_for_log(std::string_view text, std::size_t max = kMaxQuotedBytes);
+
 class Logger {
  public:
   // kBuffered keeps every line in memory, with the time it was logged, until flush_to(): modules running in

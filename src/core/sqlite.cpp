@@ -1,8 +1,13 @@
 #include "core/sqlite.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 
@@ -37,7 +42,9 @@ ErrorCode classify(int code) {
     case SQLITE_NOTADB: return ErrorCode::kCorrupt;
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR: return ErrorCode::kIo;
-    case SQLITE_TOOBIG: return ErrorCode::kLimitExceeded;
+    case SQLITE_TOOBIG:
+    case SQLITE_NOMEM:
+    case SQLITE_INTERRUPT: return ErrorCode::kLimitExceeded;
     default: return ErrorCode::kParse;
   }
 }
@@ -45,8 +52,93 @@ ErrorCode classify(int code) {
 // The largest single value (text or blob) read from evidence. iOS keeps attachments and images in files; the
 // largest values of the databases lumiere reads (attributedBody, favicons, session state) stay well under it.
 constexpr int kMaxValueBytes = 16 * 1024 * 1024;
+constexpr int kSqliteDefaultMaxColumns = 2000;
+constexpr std::string_view kImageUri = "file:lumiere-image?mode=memory";
+
+// In every message of a query stopped by its budget (stopped_by_budget).
+constexpr std::string_view kStoppedMark = "its budget (LUMIERE_SQLITE_QUERY_";
+
+// How often (in VM instructions) the progress handler looks at the query's budget.
+constexpr int kProgressInstructions = 1000;
+
+double env_number(const char* name, double fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  char* end = nullptr;
+  const double value = std::strtod(text, &end);
+  return end != text && *end == '\0' && value >= 0 ? value : fallback;
+}
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The budget of the query stepping on this thread (a step runs on the thread that calls it; a connection
+// shared by threads steps one statement at a time).
+struct RunningQuery {
+  double deadline = 0;
+  std::uint64_t kilo_steps_left = 0;  // 0: no step limit
+  std::uint64_t ticks = 0;
+  bool over_time = false;
+  bool over_steps = false;
+};
+thread_local RunningQuery running_query;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+int on_progress(void* /*unused*/) {
+  RunningQuery& q = running_query;
+  ++q.ticks;
+  if (q.kilo_steps_left != 0 && q.ticks >= q.kilo_steps_left) {
+    q.over_steps = true;
+    return 1;
+  }
+  if (q.deadline > 0 && seconds_now() > q.deadline) {
+    q.over_time = true;
+    return 1;
+  }
+  return 0;
+}
+
+// Only what a read needs: ATTACH (another file, or a temporary database on disk) and DETACH are denied.
+int authorize(void* /*unused*/, int action, const char* /*a*/, const char* /*b*/, const char* /*c*/,
+              const char* /*d*/) {
+  return action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK;
+}
 
 }  // namespace
+
+bool stopped_by_budget(const Error& error) {
+  return error.code == ErrorCode::kLimitExceeded && error.message.find(kStoppedMark) != std::string::npos;
+}
+
+namespace {
+
+std::string interrupted_message(const RunningQuery& q) {
+  const QueryBudget& budget = query_budget();
+  if (q.over_steps) {
+    return fmt::format(
+        "query stopped after {} thousand VM steps, its budget (LUMIERE_SQLITE_QUERY_STEPS): a "
+        "runaway query (an endless recursive view or trigger?)",
+        budget.kilo_steps);
+  }
+  return fmt::format(
+      "query stopped after {:g} s, over its budget (LUMIERE_SQLITE_QUERY_SECONDS): a runaway or "
+      "very slow query (an endless recursive view?)",
+      budget.seconds);
+}
+
+}  // namespace
+
+const QueryBudget& query_budget() {
+  static const QueryBudget kBudget = [] {
+    QueryBudget budget;
+    budget.seconds = env_number("LUMIERE_SQLITE_QUERY_SECONDS", budget.seconds);
+    budget.kilo_steps = static_cast<std::uint64_t>(env_number("LUMIERE_SQLITE_QUERY_STEPS", 0));
+    budget.heap_bytes = static_cast<std::int64_t>(env_number("LUMIERE_SQLITE_HEAP_MB", 2048) * 1024 * 1024);
+    budget.row_bytes = static_cast<std::uint64_t>(env_number("LUMIERE_SQLITE_ROW_MB", 64) * 1024 * 1024);
+    return budget;
+  }();
+  return kBudget;
+}
 
 Database::~Database() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
@@ -55,19 +147,21 @@ Database::~Database() {
 Database::Database(Database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       display_path_(std::move(other.display_path_)),
-      notes_(std::move(other.notes_)) {}
+      shared_(std::move(other.shared_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     display_path_ = std::move(other.display_path_);
-    notes_ = std::move(other.notes_);
+    shared_ = std::move(other.shared_);
   }
   return *this;
 }
 
 Result<Database> Database::open_uri(const std::string& uri, int flags, std::string display_path) {
+  static std::once_flag heap_cap;
+  std::call_once(heap_cap, [] { sqlite3_hard_heap_limit64(query_budget().heap_bytes); });
   sqlite3* db = nullptr;
   // Serialized: a backup's Manifest.db connection is shared by the modules running in parallel (--jobs).
   const int rc = sqlite3_open_v2(uri.c_str(), &db, flags | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, nullptr);
@@ -80,7 +174,18 @@ Result<Database> Database::open_uri(const std::string& uri, int flags, std::stri
   // Evidence is hostile: bound what a crafted file can make SQLite allocate or recurse into.
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, kMaxValueBytes);
   sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, 200);
-  return Database(db, std::move(display_path));
+  sqlite3_limit(db, SQLITE_LIMIT_COLUMN, kMaxColumns);
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  // sqlite3_deserialize attaches the image itself: open_image denies ATTACH once the image is in place.
+  if (!uri.starts_with(kImageUri)) sqlite3_set_authorizer(db, authorize, nullptr);
+  sqlite3_progress_handler(db, kProgressInstructions, on_progress, nullptr);
+  Database opened(db, std::move(display_path));
+  // Sorts, materialised views and statement journals in memory, never in a file of a temporary folder
+  // (decrypted rows must not touch the disk); bounded by the heap cap.
+  if (auto ok = opened.exec("PRAGMA temp_store=MEMORY"); !ok) return std::move(ok).error();
+  return opened;
 }
 
 Result<Database> Database::open_evidence(const std::filesystem::path& file, std::string display_path) {
@@ -93,7 +198,13 @@ Result<Database> Database::open_evidence(const std::filesystem::path& file, std:
   }
   auto wal = file;
   wal += "-wal";
-  if (!std::filesystem::exists(wal, ec)) {
+  const auto wal_status = std::filesystem::symlink_status(wal, ec);
+  if (std::filesystem::exists(wal_status) && !std::filesystem::is_regular_file(wal_status)) {
+    return unexpected(ErrorCode::kCorrupt,
+                      "its -wal sidecar is a link or a special file: never followed, the database is not read",
+                      std::move(display_path));
+  }
+  if (!std::filesystem::exists(wal_status)) {
     // No WAL: immutable=1 tells SQLite the file cannot change, so it takes no locks and writes nothing.
     return open_uri("file:" + uri_escape(std::filesystem::absolute(file).string()) + "?mode=ro&immutable=1",
                     SQLITE_OPEN_READONLY, std::move(display_path));
@@ -119,27 +230,28 @@ Result<Database> Database::open_evidence(const std::filesystem::path& file, std:
 }
 
 Result<Database> Database::open_image(std::vector<std::uint8_t> image, std::string display_path) {
-  auto db = open_uri("file:lumiere-image?mode=memory", SQLITE_OPEN_READWRITE, display_path);
+  auto db = open_uri(std::string(kImageUri), SQLITE_OPEN_READWRITE, display_path);
   if (!db) return db;
-  const auto size = static_cast<sqlite3_int64>(image.size());
-  auto* buffer = static_cast<unsigned char*>(sqlite3_malloc64(image.empty() ? 1 : image.size()));
-  if (buffer == nullptr) return unexpected(ErrorCode::kLimitExceeded, "out of memory", std::move(display_path));
-  if (!image.empty()) std::memcpy(buffer, image.data(), image.size());
   // Header bytes 18/19 (file format write/read version) are 2 for a WAL-mode database; an image in memory has
   // no WAL, and SQLite cannot read one that still says WAL: mark it as a rollback-journal database.
   constexpr std::size_t kWriteVersion = 18;
   constexpr std::size_t kReadVersion = 19;
   constexpr unsigned char kWalMode = 2;
-  if (image.size() > kReadVersion && buffer[kWriteVersion] == kWalMode && buffer[kReadVersion] == kWalMode) {
-    buffer[kWriteVersion] = 1;
-    buffer[kReadVersion] = 1;
+  if (image.size() > kReadVersion && image[kWriteVersion] == kWalMode && image[kReadVersion] == kWalMode) {
+    image[kWriteVersion] = 1;
+    image[kReadVersion] = 1;
   }
-  const int rc = sqlite3_deserialize(db->get(), "main", buffer, size, size,
-                                     SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+  if (image.empty()) image.push_back(0);  // SQLite wants a buffer; a 1-byte file is "not a database" as 0 is
+  const auto size = static_cast<sqlite3_int64>(image.size());
+  // Read in place, read-only, outside SQLite's heap (its cap bounds what queries allocate, not the evidence).
+  db->shared_->image = std::move(image);
+  const int rc =
+      sqlite3_deserialize(db->get(), "main", db->shared_->image.data(), size, size, SQLITE_DESERIALIZE_READONLY);
   if (rc != SQLITE_OK) {
     return unexpected(classify(rc), std::string("cannot load database image: ") + sqlite3_errstr(rc),
                       std::move(display_path));
   }
+  sqlite3_set_authorizer(db->get(), authorize, nullptr);
   return db;
 }
 
@@ -148,12 +260,16 @@ Result<Database> Database::create(const std::filesystem::path& file) {
   constexpr int kSqliteDefaultMaxLength = 1000000000;
   auto db = open_uri("file:" + uri_escape(file.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, file.string());
   if (db) sqlite3_limit(db->db_, SQLITE_LIMIT_LENGTH, kSqliteDefaultMaxLength);
+  if (db) sqlite3_limit(db->db_, SQLITE_LIMIT_COLUMN, kSqliteDefaultMaxColumns);
   return db;
 }
 
 Result<Database> Database::create_memory(std::string display_path) {
-  return open_uri("file:lumiere-memory?mode=memory", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                  std::move(display_path));
+  auto db =
+      open_uri("file:lumiere-memory?mode=memory", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, std::move(display_path));
+  // Fixtures may build what evidence may not hold (the column limit is for reading evidence).
+  if (db) sqlite3_limit(db->db_, SQLITE_LIMIT_COLUMN, kSqliteDefaultMaxColumns);
+  return db;
 }
 
 Error Database::error(std::string_view what) const {
@@ -168,15 +284,23 @@ Result<Statement> Database::prepare(std::string_view sql) const {
     sqlite3_finalize(stmt);
     return unexpected(error("cannot prepare query"));
   }
-  return Statement(stmt, display_path_);
+  return Statement(stmt, display_path_, shared_);
 }
 
 Result<void> Database::exec(std::string_view sql) const {
   char* message = nullptr;
   const std::string owned(sql);
-  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  const QueryBudget& budget = query_budget();
+  const RunningQuery outer = running_query;
+  running_query =
+      RunningQuery{budget.seconds > 0 ? seconds_now() + budget.seconds : 0, budget.kilo_steps, 0, false, false};
+  const int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &message);
+  const RunningQuery ran = running_query;
+  running_query = outer;
+  if (rc != SQLITE_OK) {
     std::string text = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
+    if ((rc & 0xFF) == SQLITE_INTERRUPT && (ran.over_time || ran.over_steps)) text = interrupted_message(ran);
     return unexpected(classify(sqlite3_extended_errcode(db_)), "query failed: " + text, display_path_);
   }
   return {};
@@ -218,8 +342,8 @@ Result<std::vector<std::uint8_t>> Database::serialize() const {
   return image;
 }
 
-Statement::Statement(sqlite3_stmt* stmt, std::string display_path)
-    : stmt_(stmt), display_path_(std::move(display_path)) {
+Statement::Statement(sqlite3_stmt* stmt, std::string display_path, std::shared_ptr<Database::Shared> shared)
+    : shared_(std::move(shared)), stmt_(stmt), display_path_(std::move(display_path)) {
   const int count = sqlite3_column_count(stmt_);
   names_.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
@@ -233,29 +357,84 @@ Statement::~Statement() {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)),
+    : shared_(std::move(other.shared_)),
+      stmt_(std::exchange(other.stmt_, nullptr)),
       display_path_(std::move(other.display_path_)),
-      names_(std::move(other.names_)) {}
+      names_(std::move(other.names_)),
+      started_(other.started_),
+      deadline_(other.deadline_),
+      kilo_steps_left_(other.kilo_steps_left_),
+      rows_skipped_(std::exchange(other.rows_skipped_, 0)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     if (stmt_ != nullptr) sqlite3_finalize(stmt_);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    shared_ = std::move(other.shared_);
     display_path_ = std::move(other.display_path_);
     names_ = std::move(other.names_);
+    started_ = other.started_;
+    deadline_ = other.deadline_;
+    kilo_steps_left_ = other.kilo_steps_left_;
+    rows_skipped_ = std::exchange(other.rows_skipped_, 0);
   }
   return *this;
 }
 
+bool Statement::row_too_large() const {
+  const std::uint64_t limit = query_budget().row_bytes;
+  std::uint64_t bytes = 0;
+  const int count = sqlite3_column_count(stmt_);
+  for (int i = 0; i < count; ++i) {
+    const int type = sqlite3_column_type(stmt_, i);
+    if (type == SQLITE_TEXT || type == SQLITE_BLOB) bytes += static_cast<std::uint64_t>(sqlite3_column_bytes(stmt_, i));
+  }
+  return bytes > limit;
+}
+
+void Statement::report_skipped() {
+  if (rows_skipped_ == 0 || !shared_) return;
+  shared_->warnings.push_back(fmt::format(
+      "{} row(s) of over {} MiB of text and data each were skipped (the per-record limit, LUMIERE_SQLITE_ROW_MB)",
+      std::exchange(rows_skipped_, 0), query_budget().row_bytes >> 20U));
+}
+
 Result<bool> Statement::step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  sqlite3* db = sqlite3_db_handle(stmt_);
-  return unexpected(classify(rc), std::string("cannot read rows: ") + sqlite3_errmsg(db), display_path_);
+  if (!started_) {
+    const QueryBudget& budget = query_budget();
+    started_ = true;
+    deadline_ = budget.seconds > 0 ? seconds_now() + budget.seconds : 0;
+    kilo_steps_left_ = budget.kilo_steps;
+  }
+  while (true) {
+    const RunningQuery outer = running_query;
+    running_query = RunningQuery{deadline_, kilo_steps_left_, 0, false, false};
+    const int rc = sqlite3_step(stmt_);
+    const RunningQuery ran = running_query;
+    running_query = outer;
+    if (kilo_steps_left_ != 0) kilo_steps_left_ = ran.ticks < kilo_steps_left_ ? kilo_steps_left_ - ran.ticks : 1;
+    if (rc == SQLITE_ROW) {
+      if (row_too_large()) {
+        ++rows_skipped_;
+        continue;
+      }
+      return true;
+    }
+    if (rc == SQLITE_DONE) {
+      report_skipped();
+      return false;
+    }
+    report_skipped();
+    if ((rc & 0xFF) == SQLITE_INTERRUPT && (ran.over_time || ran.over_steps)) {
+      return unexpected(ErrorCode::kLimitExceeded, interrupted_message(ran), display_path_);
+    }
+    sqlite3* db = sqlite3_db_handle(stmt_);
+    return unexpected(classify(rc), std::string("cannot read rows: ") + sqlite3_errmsg(db), display_path_);
+  }
 }
 
 Result<void> Statement::reset() {
+  started_ = false;
   if (sqlite3_reset(stmt_) != SQLITE_OK) {
     return unexpected(ErrorCode::kParse, "cannot reset statement", display_path_);
   }

@@ -1,12 +1,17 @@
 // Read-only SQLite access to evidence. A database is opened so that neither it nor its folder can change:
 // `immutable=1` when there is no WAL sidecar; with a `-wal` sidecar the database and its WAL are copied
 // into a private temporary folder, replayed there, loaded into memory, and the copy is deleted at once.
+// Evidence is hostile, so every connection is bounded (see QueryBudget): each query has a time (and
+// optionally a VM-step) budget enforced by a progress handler, SQLite's temporary data stays in memory
+// (temp_store=MEMORY: no sort or materialised view ever spills plaintext into a temporary folder) under a
+// process-wide heap cap, tables are limited in columns, a row in bytes, and ATTACH and extensions are off.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +24,22 @@
 namespace lumiere::sqlite {
 
 class Statement;
+
+// The limits of every connection, read once from the environment (generous defaults, meant to stop only a
+// runaway query on hostile evidence): LUMIERE_SQLITE_QUERY_SECONDS (60), LUMIERE_SQLITE_QUERY_STEPS (VM steps
+// per query in thousands, 0: no limit), LUMIERE_SQLITE_HEAP_MB (2048: SQLite's own memory, database images
+// excepted), LUMIERE_SQLITE_ROW_MB (64: one row's text and blob bytes; a larger row is skipped and counted).
+struct QueryBudget {
+  double seconds = 60;
+  std::uint64_t kilo_steps = 0;
+  std::int64_t heap_bytes = std::int64_t{2048} << 20U;
+  std::uint64_t row_bytes = std::uint64_t{64} << 20U;
+};
+[[nodiscard]] const QueryBudget& query_budget();
+// A query that its budget stopped (not a damaged file: salvaging it would run the same query again).
+[[nodiscard]] bool stopped_by_budget(const Error& error);
+// Columns a table of evidence may have (SQLite's own limit is 2000): a table with more is refused.
+inline constexpr int kMaxColumns = 500;
 
 class Database {
  public:
@@ -54,17 +75,28 @@ class Database {
 
   // Schema notes left by a parse (an optional column that this database lacks was read as null). A parse
   // function is pure (database in, records out); the module that ran it moves the notes to its log.
-  void note(std::string text) const { notes_.push_back(std::move(text)); }
-  [[nodiscard]] std::vector<std::string> take_notes() const { return std::exchange(notes_, {}); }
+  void note(std::string text) const { shared_->notes.push_back(std::move(text)); }
+  [[nodiscard]] std::vector<std::string> take_notes() const { return std::exchange(shared_->notes, {}); }
+  // What a parse lost to a limit (rows over the per-record size): for the module's warnings.
+  [[nodiscard]] std::vector<std::string> take_warnings() const { return std::exchange(shared_->warnings, {}); }
+
+  // What the connection's statements share with it: notes, and the image SQLite reads in place (open_image
+  // deserializes without a copy), kept alive as long as a statement may read it.
+  struct Shared {
+    std::vector<std::string> notes;
+    std::vector<std::string> warnings;  // rows skipped over the per-record limit
+    std::vector<std::uint8_t> image;
+  };
 
  private:
-  Database(sqlite3* db, std::string display_path) : db_(db), display_path_(std::move(display_path)) {}
+  Database(sqlite3* db, std::string display_path)
+      : db_(db), display_path_(std::move(display_path)), shared_(std::make_shared<Shared>()) {}
   static Result<Database> open_uri(const std::string& uri, int flags, std::string display_path);
   [[nodiscard]] Error error(std::string_view what) const;
 
   sqlite3* db_ = nullptr;
   std::string display_path_;
-  mutable std::vector<std::string> notes_;
+  std::shared_ptr<Shared> shared_;
 };
 
 class Statement {
@@ -106,11 +138,20 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* stmt, std::string display_path);
+  [[nodiscard]] bool row_too_large() const;
+  void report_skipped();
+  Statement(sqlite3_stmt* stmt, std::string display_path, std::shared_ptr<Database::Shared> shared);
 
+  // The shared state outlives the statement (destroyed after it: declared first).
+  std::shared_ptr<Database::Shared> shared_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string display_path_;
   std::vector<std::string> names_;
+  // This query's budget (query_budget()), counted from its first step.
+  bool started_ = false;
+  double deadline_ = 0;
+  std::uint64_t kilo_steps_left_ = 0;
+  std::uint64_t rows_skipped_ = 0;
 };
 
 // `"name"` quoted as an SQL identifier (embedded quotes doubled).

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/ascii.hpp"
+#include "core/log.hpp"
 #include "indicators/indicator_set_impl.hpp"
 #include "indicators/stix_pattern.hpp"
 #include "indicators/url.hpp"
@@ -213,9 +214,10 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
 class ProblemLog {
  public:
   explicit ProblemLog(std::vector<std::string>& out) : out_(out) {}
-  void add(std::string problem) {
+  void add(const std::string& problem) {
     if (out_.size() < kMaxProblemLines) {
-      out_.push_back(std::move(problem));
+      // A problem quotes the indicator's id and value, which the IOC file's author chose: cut them.
+      out_.push_back(cut_for_log(problem, kMaxQuotedBytes + kMaxQuotedBytes));
     } else {
       ++suppressed_;
     }

@@ -211,6 +211,14 @@ Result<void> MvtFileWriter::finish(const std::vector<ModuleRun>& runs, const Run
     hashes.push_back(Json{{"file_path", utf8_backslashreplace(h.file_path)}, {"sha256", h.sha256}});
   }
   meta["hashes"] = std::move(hashes);
+  if (!info.refused.empty()) {
+    Json refused = Json::array();
+    for (const auto& r : info.refused) {
+      refused.push_back(
+          Json{{"file_path", utf8_backslashreplace(r.file_path)}, {"reason", utf8_backslashreplace(r.reason)}});
+    }
+    meta["refused"] = std::move(refused);
+  }
   write("info.json", dump_mvt_json(meta));
 
   if (!failures_.empty()) {

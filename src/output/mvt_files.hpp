@@ -19,11 +19,18 @@ struct FileHash {
   std::string sha256;
 };
 
+// A file of the evidence that was neither hashed nor read (a link, a special file), and why.
+struct RefusedFile {
+  std::string file_path;
+  std::string reason;
+};
+
 struct RunInfo {
   std::string target_path;  // absolute path of the evidence, as MVT records it
   std::vector<std::string> ioc_files;
   std::vector<FileHash> hashes;
-  bool device_local_time = false;  // Android: "Device Local Timestamp" column
+  std::vector<RefusedFile> refused;  // -H: what was not hashed (beyond MVT's info.json)
+  bool device_local_time = false;    // Android: "Device Local Timestamp" column
 };
 
 // Receives a large file's content piece by piece (about a megabyte at a time).

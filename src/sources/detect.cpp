@@ -146,7 +146,15 @@ std::optional<DetectedEvidence> detect_archive(const fs::path& file, std::string
   archive_entry* entry = nullptr;
   std::size_t listed = 0;
   int rc = ARCHIVE_OK;
-  while (listed < kMaxListedMembers && (rc = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
+  bool capped = false;
+  while ((rc = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
+    // Recognised within its first members: the archive source lists (and checks) the rest. Not recognised: go
+    // on, so that neither a telling name nor a hostile member further down is missed.
+    if (listed >= kMaxListedMembers && signs.verdict(true)) break;
+    if (listed >= kMaxCheckedMembers) {
+      capped = true;
+      break;
+    }
     if (const char* name = archive_entry_pathname(entry)) signs.see(name);
     checks.see(entry);
     if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > 0) {
@@ -170,7 +178,12 @@ std::optional<DetectedEvidence> detect_archive(const fs::path& file, std::string
     problem = archive_problem(reader.get(), "unreadable");
     return std::nullopt;
   }
-  if (rc != ARCHIVE_EOF && rc != ARCHIVE_OK) {
+  if (capped) {
+    warnings.push_back(
+        fmt::format("listing stopped after {} members (the member limit): the rest of the archive "
+                    "was not looked at",
+                    listed));
+  } else if (rc != ARCHIVE_EOF && rc != ARCHIVE_OK) {
     warnings.push_back(
         fmt::format("the archive is damaged after member {}: {}", listed, archive_problem(reader.get(), "unreadable")));
   }

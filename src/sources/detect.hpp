@@ -35,7 +35,10 @@ struct DetectedEvidence {
 
 // Limits on listing an archive (it is never extracted): members listed, and bytes decompressed while
 // skipping over members, at most max(kMinDecompressedBudget, kMaxCompressionRatio × the file's size).
+// Recognition stops after kMaxListedMembers once the archive is recognised; an archive not recognised by then
+// is listed on, up to kMaxCheckedMembers (reaching it is reported), so that no hostile member goes unnamed.
 inline constexpr std::size_t kMaxListedMembers = 5000;
+inline constexpr std::size_t kMaxCheckedMembers = 2'000'000;
 inline constexpr std::uint64_t kMaxCompressionRatio = 100;
 inline constexpr std::uint64_t kMinDecompressedBudget = 256ULL << 20U;
 

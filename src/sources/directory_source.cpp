@@ -16,45 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Closes a descriptor it owns.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      if (fd_ >= 0) ::close(fd_);
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  [[nodiscard]] int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-constexpr std::size_t kFileChunkBytes = std::size_t{1} << 20U;
-
-std::string describe_special(const struct stat& st) {
-  if (S_ISFIFO(st.st_mode)) return "a FIFO (named pipe): never opened";
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device file: never opened";
-  if (S_ISSOCK(st.st_mode)) return "a socket: never opened";
-  return "not a regular file: never opened";
-}
-
-std::string link_target(int dir_fd, const char* name) {
-  std::array<char, 4096> target{};
-  const ssize_t n = ::readlinkat(dir_fd, name, target.data(), target.size() - 1);
-  return n < 0 ? std::string("?") : std::string(target.data(), static_cast<std::size_t>(n));
-}
-
 struct Walk {
   const DirectorySource::Limits& limits;
   std::vector<DirectoryEntry> entries;
@@ -105,7 +66,7 @@ struct Walk {
       } else if (S_ISLNK(st.st_mode)) {
         entries.push_back({{}, path, "a symbolic link (-> " + link_target(fd, name.c_str()) + "): never followed"});
       } else {
-        entries.push_back({{}, path, describe_special(st)});
+        entries.push_back({{}, path, describe_special(st.st_mode)});
       }
     }
     ::closedir(dir);
@@ -161,92 +122,27 @@ Result<void> DirectorySource::list(const Limits& limits) {
   return {};
 }
 
-Result<int> DirectorySource::open_file(const Entry& entry) const {
+Result<Fd> DirectorySource::open_file(const Entry& entry) const {
   if (!entry.refused.empty()) return unexpected(ErrorCode::kCorrupt, entry.refused, entry.logical);
-  int dir = root_fd_;
-  Fd held;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = entry.disk.find('/', start);
-    const std::string part = entry.disk.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (slash == std::string::npos) {
-      // O_NONBLOCK: a FIFO put in the file's place since the listing cannot make the open wait.
-      Fd file(::openat(dir, part.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-      if (file.get() < 0) {
-        const int err = errno;
-        return unexpected(err == ELOOP ? ErrorCode::kCorrupt : ErrorCode::kIo,
-                          err == ELOOP ? std::string("a symbolic link: never followed")
-                                       : std::string("cannot open: ") + std::strerror(err),
-                          entry.logical);
-      }
-      struct stat st {};
-      if (::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        return unexpected(ErrorCode::kCorrupt, "not a regular file any more: not read", entry.logical);
-      }
-      return file.release();
-    }
-    Fd next(::openat(dir, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (next.get() < 0) {
-      return unexpected(
-          ErrorCode::kCorrupt,
-          fmt::format("folder {} cannot be opened without following a link: {}", part, std::strerror(errno)),
-          entry.logical);
-    }
-    held = std::move(next);
-    dir = held.get();
-    start = slash + 1;
-  }
+  return open_beneath(root_fd_, entry.disk, entry.logical);
 }
 
 Result<std::vector<std::uint8_t>> DirectorySource::read_entry(const Entry& entry, std::uint64_t limit) const {
   auto fd = open_file(entry);
   if (!fd) return std::move(fd).error();
-  const Fd file(*fd);
-  struct stat st {};
-  if (::fstat(file.get(), &st) != 0) return unexpected(ErrorCode::kIo, std::strerror(errno), entry.logical);
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  if (size > limit) {
-    return unexpected(ErrorCode::kLimitExceeded,
-                      fmt::format("file of {} bytes, over the {} MiB read limit", size, limit >> 20U), entry.logical);
-  }
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(size));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::read(file.get(), data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return unexpected(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno), entry.logical);
-    if (n == 0) return unexpected(ErrorCode::kIo, "short read (the file shrank while read)", entry.logical);
-    done += static_cast<std::size_t>(n);
-  }
-  return data;
+  return read_all(*fd, limit, entry.logical);
 }
 
 Result<void> DirectorySource::stream_entry(const Entry& entry, std::uint64_t limit, const ContentSink& sink) const {
   auto fd = open_file(entry);
   if (!fd) return std::move(fd).error();
-  const Fd handle(*fd);
-  std::vector<std::uint8_t> chunk(kFileChunkBytes);
-  std::uint64_t total = 0;
-  while (true) {
-    const ssize_t n = ::read(handle.get(), chunk.data(), chunk.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return unexpected(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno), entry.logical);
-    if (n == 0) return {};
-    total += static_cast<std::uint64_t>(n);
-    if (total > limit) {
-      return unexpected(ErrorCode::kLimitExceeded, fmt::format("over the {} MiB read limit", limit >> 20U),
-                        entry.logical);
-    }
-    if (auto ok = sink(std::span<const std::uint8_t>(chunk.data(), static_cast<std::size_t>(n))); !ok) return ok;
-  }
+  return stream_all(*fd, limit, entry.logical, sink);
 }
 
 std::optional<Result<sqlite::Database>> DirectorySource::open_large_database(const Entry& entry) const {
   // Opened on disk read-only (immutable, or replayed in a private copy with its WAL), once the no-follow open
   // has shown that the path stays inside the tree.
-  auto fd = open_file(entry);
-  if (!fd) return Result<sqlite::Database>(std::move(fd).error());
-  const Fd checked(*fd);
+  if (auto fd = open_file(entry); !fd) return Result<sqlite::Database>(std::move(fd).error());
   return sqlite::Database::open_evidence(root_ / entry.disk, entry.logical);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sources/listing.hpp"
+#include "sources/no_follow.hpp"
 
 namespace lumiere::sources {
 
@@ -48,7 +49,7 @@ class DirectorySource final : public ListedSource<DirectoryEntry> {
   DirectorySource() = default;
   Result<void> list(const Limits& limits);
   // A read-only descriptor of a regular file of the tree, opened without following any link.
-  [[nodiscard]] Result<int> open_file(const Entry& entry) const;
+  [[nodiscard]] Result<Fd> open_file(const Entry& entry) const;
   [[nodiscard]] Result<void> stream_entry(const Entry& entry, std::uint64_t limit,
                                           const ContentSink& sink) const override;
   [[nodiscard]] Result<std::vector<std::uint8_t>> read_entry(const Entry& entry, std::uint64_t limit) const override;

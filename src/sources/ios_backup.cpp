@@ -1,13 +1,15 @@
 #include "sources/ios_backup.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iterator>
+#include <mutex>
 
 #include "core/hash.hpp"
 #include "core/nskeyed.hpp"
@@ -39,29 +41,14 @@ bool is_backup_dir(const fs::path& dir) {
 
 constexpr std::uintmax_t kMaxBlobBytes = 4ULL * 1024ULL * 1024ULL * 1024ULL;
 
-Result<std::vector<std::uint8_t>> read_whole_file(const fs::path& file, const std::string& display) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec) return unexpected(ErrorCode::kNotFound, "file not found", display);
-  if (size > kMaxBlobBytes) return unexpected(ErrorCode::kLimitExceeded, "file too large", display);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return unexpected(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno), display);
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(size));
-  in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  if (static_cast<std::uintmax_t>(in.gcount()) != size) return unexpected(ErrorCode::kIo, "short read", display);
-  return data;
-}
-
-constexpr std::size_t kStreamChunkBytes = std::size_t{1} << 20U;
 constexpr std::size_t kEncryptionKeyBytes = 4 + crypto::kWrappedKeyBytes;  // 4-byte LE class + wrapped key
 constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
 
-bool starts_with_sqlite_magic(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
+bool starts_with_sqlite_magic(const Result<Fd>& file) {
+  if (!file) return false;
   std::array<char, kSqliteMagic.size()> head{};
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  return in.gcount() == static_cast<std::streamsize>(head.size()) &&
-         std::string_view(head.data(), head.size()) == kSqliteMagic;
+  const ssize_t n = ::pread(file->get(), head.data(), head.size(), 0);
+  return n == static_cast<ssize_t>(head.size()) && std::string_view(head.data(), head.size()) == kSqliteMagic;
 }
 
 std::uint32_t le32(std::span<const std::uint8_t> bytes) {
@@ -69,59 +56,42 @@ std::uint32_t le32(std::span<const std::uint8_t> bytes) {
          (std::uint32_t{bytes[3]} << 24U);
 }
 
-// Streams a file through `sink`, decrypting with `key` when given.
-Result<void> stream_file(const fs::path& file, const std::string& display, const crypto::Key* key,
+// Streams an open file through `sink`, decrypting with `key` when given; its size is checked first.
+Result<void> stream_file(const Fd& file, const std::string& display, const crypto::Key* key, std::uint64_t limit,
                          const ContentSink& sink) {
-  std::error_code ec;
-  const auto size = fs::file_size(file, ec);
-  if (ec) return unexpected(ErrorCode::kNotFound, "file not found", display);
-  if (size > kMaxBlobBytes) return unexpected(ErrorCode::kLimitExceeded, "file too large", display);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return unexpected(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno), display);
-  std::optional<crypto::CbcDecryptor> decryptor;
-  if (key != nullptr) {
-    if (size % crypto::kAesBlockBytes != 0) {
-      return unexpected(ErrorCode::kCorrupt,
-                        fmt::format("encrypted file of {} bytes, not a whole number of AES blocks: truncated or "
-                                    "damaged",
-                                    size),
-                        display);
-    }
-    decryptor.emplace(*key);
+  auto size = file_size(file, display);
+  if (!size) return std::move(size).error();
+  // An encrypted file is its plaintext and up to one block of padding.
+  const std::uint64_t allowed = key != nullptr ? limit + crypto::kAesBlockBytes : limit;
+  if (*size > allowed) {
+    return unexpected(ErrorCode::kLimitExceeded,
+                      fmt::format("file of {} bytes, over the {} MiB read limit: not read", *size, limit >> 20U),
+                      display);
   }
-  std::vector<std::uint8_t> chunk(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kStreamChunkBytes)));
+  if (key == nullptr) return stream_all(file, limit, display, sink);
+  if (*size % crypto::kAesBlockBytes != 0) {
+    return unexpected(ErrorCode::kCorrupt,
+                      fmt::format("encrypted file of {} bytes, not a whole number of AES blocks: truncated or "
+                                  "damaged",
+                                  *size),
+                      display);
+  }
+  crypto::CbcDecryptor decryptor(*key);
   std::vector<std::uint8_t> plain;
-  std::uintmax_t done = 0;
-  Result<void> status;
-  while (done < size && status) {
-    const auto want = static_cast<std::size_t>(std::min<std::uintmax_t>(size - done, chunk.size()));
-    in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(want));
-    if (static_cast<std::size_t>(in.gcount()) != want) {
-      status = unexpected(ErrorCode::kIo, "short read", display);
-      break;
-    }
-    done += want;
-    const std::span<const std::uint8_t> piece(chunk.data(), want);
-    if (!decryptor) {
-      status = sink(piece);
-      continue;
-    }
+  auto status = stream_all(file, allowed, display, [&](std::span<const std::uint8_t> piece) -> Result<void> {
     plain.clear();
-    if (auto ok = decryptor->update(piece, plain); !ok) {
+    if (auto ok = decryptor.update(piece, plain); !ok) return unexpected(ok.error().code, ok.error().message, display);
+    return plain.empty() ? Result<void>{} : sink(plain);
+  });
+  if (status) {
+    plain.clear();
+    if (auto ok = decryptor.finish(plain); !ok) {
       status = unexpected(ok.error().code, ok.error().message, display);
     } else if (!plain.empty()) {
       status = sink(plain);
     }
   }
-  if (status && decryptor) {
-    plain.clear();
-    if (auto ok = decryptor->finish(plain); !ok) {
-      status = unexpected(ok.error().code, ok.error().message, display);
-    } else if (!plain.empty()) {
-      status = sink(plain);
-    }
-  }
-  if (decryptor) crypto::wipe(plain.data(), plain.capacity());
+  crypto::wipe(plain.data(), plain.capacity());
   return status;
 }
 
@@ -155,6 +125,11 @@ std::string like_pattern(std::string_view relative_path) {
 }
 
 }  // namespace
+
+struct IosBackup::InfoCache {
+  std::mutex mutex;
+  std::optional<Result<std::shared_ptr<const plist::Value>>> info;
+};
 
 struct IosBackup::Keys {
   crypto::Key backup_key;
@@ -206,13 +181,29 @@ Result<IosBackup> IosBackup::open(const fs::path& path, const BackupSecret* secr
     backup.root_ = candidates.front();
     backup.found_in_subfolder_ = true;
   }
+  // The root is the examiner's choice and may be reached through a link; nothing below it is (no_follow.hpp).
+  Fd root_fd(::open(backup.root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.valid()) {
+    return unexpected(ErrorCode::kIo, std::string("cannot open the folder: ") + std::strerror(errno),
+                      backup.root_.string());
+  }
+  backup.root_fd_ = std::make_shared<const Fd>(std::move(root_fd));
+  backup.info_cache_ = std::make_shared<InfoCache>();
   bool flagged_encrypted = false;
-  if (auto manifest_plist = backup.read_root_plist("Manifest.plist")) {
+  auto manifest_plist = backup.read_root_plist("Manifest.plist");
+  if (manifest_plist) {
     if (const auto* flag = manifest_plist->find("IsEncrypted")) {
       if (const auto* b = flag->get_if<bool>()) flagged_encrypted = *b;
     }
   }
-  const bool plain_manifest_db = starts_with_sqlite_magic(backup.root_ / "Manifest.db");
+  const bool plain_manifest_db = starts_with_sqlite_magic(backup.open_in_backup("Manifest.db", "Manifest.db"));
+  if (!manifest_plist && manifest_plist.error().code != ErrorCode::kNotFound && !plain_manifest_db) {
+    // Without it an encrypted backup cannot be told from a damaged one: say why it is unreadable.
+    return unexpected(manifest_plist.error().code,
+                      "Manifest.plist cannot be read (" + manifest_plist.error().message +
+                          "), and Manifest.db is not a plain SQLite database: the backup cannot be opened",
+                      "Manifest.plist");
+  }
   if (!plain_manifest_db && !fs::exists(backup.root_ / "Manifest.plist", ec)) {
     return unexpected(ErrorCode::kNotFound,
                       "Manifest.plist is missing and Manifest.db is not a plain SQLite database: an encrypted backup "
@@ -225,7 +216,7 @@ Result<IosBackup> IosBackup::open(const fs::path& path, const BackupSecret* secr
     if (auto ok = backup.unlock(*secret); !ok) return ok.error();
   }
   if (!backup.encrypted_) {
-    auto db = sqlite::Database::open_evidence(backup.root_ / "Manifest.db", "Manifest.db");
+    auto db = backup.open_evidence_database("Manifest.db", "Manifest.db");
     if (!db) {
       backup.manifest_error_ = std::move(db).error();
     } else if (auto usable = listing_usable(*db); !usable) {
@@ -244,18 +235,39 @@ std::string IosBackup::file_id(std::string_view domain, std::string_view relativ
   return hash::sha1_hex(key);
 }
 
-fs::path IosBackup::blob_path(std::string_view id) const {
+std::string IosBackup::blob_relative(std::string_view id) {
   if (id.size() != 40) return {};
   for (const char c : id) {
     const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     if (!hex) return {};
   }
-  return root_ / std::string(id.substr(0, 2)) / std::string(id);
+  return std::string(id.substr(0, 2)) + "/" + std::string(id);
+}
+
+fs::path IosBackup::blob_path(std::string_view id) const {
+  const std::string relative = blob_relative(id);
+  return relative.empty() ? fs::path{} : root_ / relative;
+}
+
+Result<Fd> IosBackup::open_in_backup(std::string_view relative, const std::string& display) const {
+  if (relative.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID", display);
+  return open_beneath(root_fd_->get(), relative, display);
+}
+
+Result<void> IosBackup::blob_status(const BackupFile& file) const {
+  auto fd = open_in_backup(blob_relative(file.file_id), file.provenance());
+  if (!fd) return std::move(fd).error();
+  return {};
+}
+
+Result<sqlite::Database> IosBackup::open_evidence_database(std::string_view relative, std::string display) const {
+  // The no-follow open shows that the path stays inside the backup; SQLite then opens it read-only by name.
+  if (auto fd = open_in_backup(relative, display); !fd) return std::move(fd).error();
+  return sqlite::Database::open_evidence(root_ / std::string(relative), std::move(display));
 }
 
 bool IosBackup::has_status_plist() const {
-  std::error_code ec;
-  return fs::is_regular_file(root_ / "Status.plist", ec);
+  return open_in_backup("Status.plist", "Status.plist").has_value();
 }
 
 const crypto::Key* IosBackup::backup_key() const {
@@ -323,10 +335,12 @@ Result<void> IosBackup::unlock(const BackupSecret& secret) {
 }
 
 Result<std::vector<std::uint8_t>> IosBackup::manifest_db_bytes() const {
-  if (!encrypted_) return read_whole_file(root_ / "Manifest.db", "Manifest.db");
+  auto fd = open_in_backup("Manifest.db", "Manifest.db");
+  if (!fd) return std::move(fd).error();
+  if (!encrypted_) return read_all(*fd, kMaxBlobBytes, "Manifest.db");
   if (!keys_) return manifest().error();
   return collect([&](const ContentSink& sink) {
-    return stream_file(root_ / "Manifest.db", "Manifest.db", &keys_->manifest_db_key, sink);
+    return stream_file(*fd, "Manifest.db", &keys_->manifest_db_key, kMaxBlobBytes, sink);
   });
 }
 
@@ -370,8 +384,10 @@ Result<std::vector<BackupFile>> IosBackup::query(std::optional<std::string_view>
 
 std::vector<BackupFile> IosBackup::find_by_file_id(std::string_view domain, std::string_view relative_path) const {
   BackupFile file{file_id(domain, relative_path), std::string(domain), std::string(relative_path), 1, {}};
-  std::error_code ec;
-  if (fs::is_regular_file(blob_path(file.file_id), ec)) return std::vector<BackupFile>{std::move(file)};
+  // Found when something is stored under its ID; a link or special file is refused by whoever reads it.
+  if (auto status = blob_status(file); status || status.error().code != ErrorCode::kNotFound) {
+    return std::vector<BackupFile>{std::move(file)};
+  }
   return {};
 }
 
@@ -380,9 +396,8 @@ Result<BackupFile> IosBackup::find(std::string_view domain, std::string_view rel
   if (!files) return std::move(files).error();
   const std::string display = std::string(domain) + "/" + std::string(relative_path);
   if (files->empty()) return unexpected(ErrorCode::kNotFound, "not in the backup", display);
-  std::error_code ec;
   for (auto& file : *files) {
-    if (fs::is_regular_file(blob_path(file.file_id), ec)) return std::move(file);
+    if (blob_status(file)) return std::move(file);
   }
   return unexpected(ErrorCode::kNotFound, "listed in Manifest.db but its file is missing from the backup", display);
 }
@@ -401,9 +416,15 @@ Result<plist::Value> IosBackup::file_metadata(const BackupFile& file) const {
 }
 
 Result<void> IosBackup::read_stream(const BackupFile& file, const ContentSink& sink) const {
-  const auto path = blob_path(file.file_id);
-  if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
-  if (!encrypted_) return stream_file(path, file.provenance(), nullptr, sink);
+  return read_stream(file, kMaxBlobBytes, sink);
+}
+
+Result<void> IosBackup::read_stream(const BackupFile& file, std::uint64_t limit, const ContentSink& sink) const {
+  const std::string relative = blob_relative(file.file_id);
+  if (relative.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
+  auto fd = open_in_backup(relative, file.provenance());
+  if (!fd) return std::move(fd).error();
+  if (!encrypted_) return stream_file(*fd, file.provenance(), nullptr, limit, sink);
   if (!keys_) return manifest().error();
   auto mbfile = file_metadata(file);
   if (!mbfile) {
@@ -412,7 +433,7 @@ Result<void> IosBackup::read_stream(const BackupFile& file, const ContentSink& s
                       file.provenance());
   }
   const auto* key_value = mbfile->find("EncryptionKey");
-  if (key_value == nullptr || key_value->is_null()) return stream_file(path, file.provenance(), nullptr, sink);
+  if (key_value == nullptr || key_value->is_null()) return stream_file(*fd, file.provenance(), nullptr, limit, sink);
   const auto* wrapped = key_value->get_if<plist::Bytes>();
   if (wrapped == nullptr || wrapped->size() != kEncryptionKeyBytes) {
     return unexpected(ErrorCode::kCorrupt, "the file's EncryptionKey is not 44 bytes of data", file.provenance());
@@ -424,41 +445,66 @@ Result<void> IosBackup::read_stream(const BackupFile& file, const ContentSink& s
   }
   auto key = keys_->class_keys.unwrap(protection_class, ek.subspan(4));
   if (!key) return unexpected(key.error().code, key.error().message, file.provenance());
-  return stream_file(path, file.provenance(), &*key, sink);
+  return stream_file(*fd, file.provenance(), &*key, limit, sink);
 }
 
 Result<std::vector<std::uint8_t>> IosBackup::read(const BackupFile& file) const {
+  return read(file, kMaxBlobBytes);
+}
+
+Result<std::vector<std::uint8_t>> IosBackup::read(const BackupFile& file, std::uint64_t limit) const {
   if (!encrypted_) {
-    const auto path = blob_path(file.file_id);
-    if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
-    return read_whole_file(path, file.provenance());
+    const std::string relative = blob_relative(file.file_id);
+    if (relative.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
+    auto fd = open_in_backup(relative, file.provenance());
+    if (!fd) return std::move(fd).error();
+    return read_all(*fd, limit, file.provenance());
   }
-  return collect([&](const ContentSink& sink) { return read_stream(file, sink); });
+  return collect([&](const ContentSink& sink) { return read_stream(file, limit, sink); });
 }
 
 Result<plist::Value> IosBackup::read_plist(const BackupFile& file) const {
-  auto data = read(file);
+  auto data = read(file, plist::kMaxInputBytes);
   if (!data) return std::move(data).error();
   return plist::parse(*data, file.provenance());
 }
 
 Result<sqlite::Database> IosBackup::open_database(const BackupFile& file) const {
-  const auto path = blob_path(file.file_id);
-  if (path.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
+  const std::string relative = blob_relative(file.file_id);
+  if (relative.empty()) return unexpected(ErrorCode::kCorrupt, "invalid file ID " + file.file_id, file.provenance());
   if (encrypted_) {
     // Decrypted into memory and opened from there: no plaintext touches the disk.
     auto image = read(file);
     if (!image) return std::move(image).error();
     return sqlite::Database::open_image(std::move(*image), file.provenance());
   }
-  return sqlite::Database::open_evidence(path, file.provenance());
+  return open_evidence_database(relative, file.provenance());
 }
 
 Result<plist::Value> IosBackup::read_root_plist(std::string_view name) const {
   const std::string display(name);
-  auto data = read_whole_file(root_ / display, display);
+  auto fd = open_in_backup(display, display);
+  if (!fd) return std::move(fd).error();
+  auto data = read_all(*fd, plist::kMaxInputBytes, display);
   if (!data) return std::move(data).error();
   return plist::parse(*data, display);
+}
+
+}  // namespace lumiere::sources
+
+namespace lumiere::sources {
+
+Result<std::shared_ptr<const plist::Value>> IosBackup::info_plist() const {
+  const std::lock_guard lock(info_cache_->mutex);
+  if (!info_cache_->info) {
+    auto value = read_root_plist("Info.plist");
+    if (value) {
+      info_cache_->info = std::make_shared<const plist::Value>(std::move(*value));
+    } else {
+      info_cache_->info = Result<std::shared_ptr<const plist::Value>>(std::move(value).error());
+    }
+  }
+  return *info_cache_->info;
 }
 
 }  // namespace lumiere::sources

@@ -17,6 +17,7 @@
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 #include "sources/evidence_file.hpp"
+#include "sources/no_follow.hpp"
 
 namespace lumiere::sources {
 
@@ -72,6 +73,13 @@ class IosBackup {
   static std::string file_id(std::string_view domain, std::string_view relative_path);
   // <root>/<id[0:2]>/<id>; empty when the id is not 40 hex digits (no path escapes the backup).
   [[nodiscard]] std::filesystem::path blob_path(std::string_view file_id) const;
+  // "<id[0:2]>/<id>", or empty as blob_path.
+  static std::string blob_relative(std::string_view file_id);
+  // A file of the backup (`relative` to its root), opened without following any link (sources/no_follow.hpp):
+  // kNotFound, or kCorrupt naming a link's target or a special file.
+  [[nodiscard]] Result<Fd> open_in_backup(std::string_view relative, const std::string& display) const;
+  // Whether the file's blob is a regular file that can be opened (the error of open_in_backup otherwise).
+  [[nodiscard]] Result<void> blob_status(const BackupFile& file) const;
 
   // Manifest.db, opened read-only (fails with kEncrypted for an encrypted backup).
   [[nodiscard]] Result<const sqlite::Database*> manifest() const;
@@ -87,9 +95,12 @@ class IosBackup {
 
   // File content, decrypted in memory for an encrypted backup (the file's MBFile EncryptionKey unwrapped with
   // its ProtectionClass key; AES-256-CBC, PKCS#7 padding removed; files without EncryptionKey are clear).
+  // At most 4 GiB (kLimitExceeded, from the size on disk, before anything is read).
   [[nodiscard]] Result<std::vector<std::uint8_t>> read(const BackupFile& file) const;
+  [[nodiscard]] Result<std::vector<std::uint8_t>> read(const BackupFile& file, std::uint64_t limit) const;
   // The same, streamed in pieces (decrypt-backup: large files never held whole).
   [[nodiscard]] Result<void> read_stream(const BackupFile& file, const ContentSink& sink) const;
+  [[nodiscard]] Result<void> read_stream(const BackupFile& file, std::uint64_t limit, const ContentSink& sink) const;
   // The decoded MBFile of a file (its Manifest.db `file` blob; looked up by file ID when `file` has none).
   [[nodiscard]] Result<plist::Value> file_metadata(const BackupFile& file) const;
   // Manifest.db as bytes: decrypted for an encrypted backup, as on disk otherwise.
@@ -98,13 +109,19 @@ class IosBackup {
   // Opened read-only, not yet probed: a damaged file still opens so that its readable part can be salvaged.
   // An encrypted backup's database is decrypted into memory and opened from there.
   [[nodiscard]] Result<sqlite::Database> open_database(const BackupFile& file) const;
-  // Root plists (Info.plist, Manifest.plist, Status.plist).
+  // Root plists (Info.plist, Manifest.plist, Status.plist), at most plist::kMaxInputBytes.
   [[nodiscard]] Result<plist::Value> read_root_plist(std::string_view name) const;
+  // Info.plist, read and parsed once however many modules ask (thread-safe).
+  [[nodiscard]] Result<std::shared_ptr<const plist::Value>> info_plist() const;
 
  private:
   IosBackup() = default;
+  [[nodiscard]] Result<sqlite::Database> open_evidence_database(std::string_view relative, std::string display) const;
 
   std::filesystem::path root_;
+  std::shared_ptr<const Fd> root_fd_;
+  struct InfoCache;
+  std::shared_ptr<InfoCache> info_cache_;
   bool found_in_subfolder_ = false;
   bool encrypted_ = false;
   bool decrypted_copy_ = false;

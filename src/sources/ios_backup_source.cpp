@@ -2,8 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <filesystem>
-
 namespace lumiere::sources {
 
 std::string IosBackupSource::not_found_reason() const {
@@ -33,18 +31,17 @@ Result<std::vector<EvidenceFile>> IosBackupSource::locate(std::optional<std::str
   std::vector<EvidenceFile> found;
   for (auto& file : *files) {
     if (file.flags == 2) continue;  // directories have no content
-    std::error_code ec;
-    const auto blob = backup_.blob_path(file.file_id);
-    if (!std::filesystem::is_regular_file(blob, ec)) {
-      if (std::filesystem::exists(blob, ec)) {
-        notes.push_back({WarningKind::kCorrupt, file.provenance(),
-                         fmt::format("listed in Manifest.db (file ID {}) but what the backup holds under that ID is "
-                                     "not a regular file (a folder or a special file): not read",
-                                     file.file_id)});
-      } else {
+    if (auto status = backup_.blob_status(file); !status) {
+      if (status.error().code == ErrorCode::kNotFound) {
         notes.push_back(
             {WarningKind::kMissing, file.provenance(),
              fmt::format("listed in Manifest.db (file ID {}) but its file is missing from the backup", file.file_id)});
+      } else {
+        // A link (to a file anywhere, inside or outside the backup), a folder, a FIFO, a device or a socket.
+        notes.push_back({WarningKind::kCorrupt, file.provenance(),
+                         fmt::format("listed in Manifest.db (file ID {}) but what the backup holds under that ID is "
+                                     "not a regular file (a folder, a link or a special file): {}",
+                                     file.file_id, status.error().message)});
       }
       continue;
     }
@@ -71,6 +68,10 @@ Result<void> IosBackupSource::for_each_file(const std::function<void(const Evide
 
 Result<std::vector<std::uint8_t>> IosBackupSource::read(const EvidenceFile& file) const {
   return backup_.read(file);
+}
+
+Result<std::vector<std::uint8_t>> IosBackupSource::read_capped(const EvidenceFile& file, std::uint64_t limit) const {
+  return backup_.read(file, limit);
 }
 
 Result<void> IosBackupSource::read_stream(const EvidenceFile& file, const ContentSink& sink) const {

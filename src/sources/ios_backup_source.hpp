@@ -18,6 +18,8 @@ class IosBackupSource final : public Source {
                                                          std::vector<SourceNote>& notes) const override;
   [[nodiscard]] Result<void> for_each_file(const std::function<void(const EvidenceFile&)>& visit) const override;
   [[nodiscard]] Result<std::vector<std::uint8_t>> read(const EvidenceFile& file) const override;
+  [[nodiscard]] Result<std::vector<std::uint8_t>> read_capped(const EvidenceFile& file,
+                                                              std::uint64_t limit) const override;
   [[nodiscard]] Result<void> read_stream(const EvidenceFile& file, const ContentSink& sink) const override;
   [[nodiscard]] Result<sqlite::Database> open_database(const EvidenceFile& file) const override;
   [[nodiscard]] const IosBackup* ios_backup() const override { return &backup_; }

@@ -112,6 +112,12 @@ class ListedSource : public Source {
     if (entry == nullptr) return unexpected(ErrorCode::kNotFound, not_found_reason(), file.relative_path);
     return read_entry(*entry, read_limit());
   }
+  [[nodiscard]] Result<std::vector<std::uint8_t>> read_capped(const EvidenceFile& file,
+                                                              std::uint64_t limit) const override {
+    const Entry* entry = listing_.find(file.relative_path);
+    if (entry == nullptr) return unexpected(ErrorCode::kNotFound, not_found_reason(), file.relative_path);
+    return read_entry(*entry, std::min(limit, read_limit()));
+  }
   [[nodiscard]] Result<void> read_stream(const EvidenceFile& file, const ContentSink& sink) const override {
     const Entry* entry = listing_.find(file.relative_path);
     if (entry == nullptr) return unexpected(ErrorCode::kNotFound, not_found_reason(), file.relative_path);

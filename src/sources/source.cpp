@@ -1,5 +1,7 @@
 #include "sources/source.hpp"
 
+#include <fmt/core.h>
+
 #include "core/sqlite_wal.hpp"
 
 namespace lumiere::sources {
@@ -103,8 +105,22 @@ Result<void> Source::read_stream(const EvidenceFile& file, const ContentSink& si
   return sink(*data);
 }
 
+Result<std::vector<std::uint8_t>> Source::read_capped(const EvidenceFile& file, std::uint64_t limit) const {
+  std::vector<std::uint8_t> data;
+  auto ok = read_stream(file, [&](std::span<const std::uint8_t> piece) -> Result<void> {
+    if (data.size() + piece.size() > limit) {
+      return unexpected(ErrorCode::kLimitExceeded, fmt::format("over the {} MiB read limit: not read", limit >> 20U),
+                        file.provenance());
+    }
+    data.insert(data.end(), piece.begin(), piece.end());
+    return {};
+  });
+  if (!ok) return std::move(ok).error();
+  return data;
+}
+
 Result<plist::Value> Source::read_plist(const EvidenceFile& file) const {
-  auto data = read(file);
+  auto data = read_capped(file, plist::kMaxInputBytes);
   if (!data) return std::move(data).error();
   return plist::parse(*data, file.provenance());
 }

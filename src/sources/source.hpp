@@ -62,8 +62,12 @@ class Source {
 
   // Whole content, bounded (kLimitExceeded beyond the source's limit).
   [[nodiscard]] virtual Result<std::vector<std::uint8_t>> read(const EvidenceFile& file) const = 0;
+  // At most `limit` bytes: kLimitExceeded, from the size on disk where the source knows it before reading.
+  [[nodiscard]] virtual Result<std::vector<std::uint8_t>> read_capped(const EvidenceFile& file,
+                                                                      std::uint64_t limit) const;
   // The same in pieces (large files are never held whole where the source can avoid it).
   [[nodiscard]] virtual Result<void> read_stream(const EvidenceFile& file, const ContentSink& sink) const;
+  // Read capped at plist::kMaxInputBytes, then parsed.
   [[nodiscard]] Result<plist::Value> read_plist(const EvidenceFile& file) const;
   // Opened read-only, not yet probed (a damaged file still opens so that its readable part can be salvaged).
   // A file that is not on disk as itself (encrypted, in an archive) is opened from memory; a `-wal` beside a

@@ -120,6 +120,33 @@ TEST(Sqlite, OpenImageFromMemory) {
   }
 }
 
+// Issue #16: what a hostile database could make SQLite do beyond reading it is off on every connection.
+TEST(Sqlite, EvidenceConnectionsAreLockedDown) {
+  test::TempDir temp;
+  auto scratch = sqlite::Database::create(temp / "evidence.db");
+  ASSERT_TRUE(scratch);
+  ASSERT_TRUE(scratch->exec("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('a');"));
+  auto image = scratch->serialize();
+  ASSERT_TRUE(image);
+  auto from_memory = sqlite::Database::open_image(std::move(*image), "image.db");
+  ASSERT_TRUE(from_memory);
+  auto on_disk = sqlite::Database::open_evidence(temp / "evidence.db", "evidence.db");
+  ASSERT_TRUE(on_disk);
+  for (const sqlite::Database* db : {&*from_memory, &*on_disk}) {
+    auto temp_store = db->prepare("PRAGMA temp_store");
+    ASSERT_TRUE(temp_store);
+    ASSERT_TRUE(temp_store->step().value_or(false));
+    EXPECT_EQ(temp_store->integer(0), 2) << "temp_store=MEMORY";
+    EXPECT_FALSE(db->exec("ATTACH '" + (temp / "other.db").string() + "' AS other"));
+    EXPECT_FALSE(fs::exists(temp / "other.db"));
+    EXPECT_FALSE(db->exec("SELECT load_extension('/nonexistent/libx.so')"));
+    EXPECT_EQ(sqlite3_limit(db->get(), SQLITE_LIMIT_COLUMN, -1), sqlite::kMaxColumns);
+    auto row = db->prepare("SELECT x FROM t");
+    ASSERT_TRUE(row);
+    EXPECT_TRUE(row->step().value_or(false)) << "reading still works";
+  }
+}
+
 // Found by fuzz/fuzz_manifest: a column declared as `flaGs` comes back named "flaGs" for `SELECT flags`;
 // access by name follows SQLite's case-insensitive identifiers instead of throwing.
 TEST(Sqlite, ColumnAccessByNameIgnoresCase) {

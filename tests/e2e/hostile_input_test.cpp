@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/json.hpp"
@@ -152,6 +153,11 @@ struct HostileCase {
   std::string command;                 // "ios check-backup" or "scan"
   std::vector<std::string> must_name;  // substrings of the console + command.log: the file, the problem
   std::vector<std::string> escapes{};  // paths (relative to the case folder) that must not exist afterwards
+  std::string options{};               // more options, after -i and -o
+  std::string prefix{};                // run under this (e.g. "prlimit --as=N")
+  // More checks on what the run left: its exit code, console + command.log, the output folder.
+  std::function<void(int rc, const std::string& log, const fs::path& out)> verify{};
+  bool exits_early = false;  // exit 2 before any analysis (a refused secret file)
 };
 
 fs::path backup_with(const fs::path& dir, const std::function<void(testing::IosBackupBuilder&)>& fill) {
@@ -207,7 +213,7 @@ std::vector<HostileCase> corpus() {
                      return backup;
                    },
                    "ios check-backup",
-                   {sms_file, "is not a regular file (a folder or a special file)"}});
+                   {sms_file, "is not a regular file (a folder, a link or a special file): a folder"}});
   cases.push_back({"oversized_value",
                    [](const fs::path& dir) {
                      // One SMS text of 17 MiB: over the 16 MiB a single SQLite value may take.
@@ -299,6 +305,257 @@ std::vector<HostileCase> corpus() {
                    },
                    "scan",
                    {"sysdiagnose_2026.11.28", "over 100x its size (a possible decompression bomb)"}});
+  // Issue #16: evidence that tries to pull the examiner's own files into the report.
+  cases.push_back({"symlinked_blob",
+                   [](const fs::path& dir) {
+                     // sms.db with a Pegasus link, kept outside the backup; its blob is a link to it. Another blob
+                     // links to /etc/passwd.
+                     fs::path backup = backup_with(dir, [](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'see https://smscentro.com/x'")}));
+                       b.add_file("HomeDomain", kPreferencesPath, "placeholder");
+                     });
+                     const fs::path blob = blob_of(backup, kSmsDomain, kSmsPath);
+                     fs::create_directories(dir / "outside");
+                     fs::rename(blob, dir / "outside" / "sms.db");
+                     fs::create_symlink(dir / "outside" / "sms.db", blob);
+                     const fs::path prefs = blob_of(backup, "HomeDomain", kPreferencesPath);
+                     fs::remove(prefs);
+                     fs::create_symlink("/etc/passwd", prefs);
+                     return backup;
+                   },
+                   "ios check-backup",
+                   {sms_file, "a symbolic link (-> ", "outside/sms.db): never followed",
+                    std::string("HomeDomain/") + kPreferencesPath, "(-> /etc/passwd)"},
+                   {},
+                   "-H",
+                   "",
+                   [](int rc, const std::string& log, const fs::path& out) {
+                     EXPECT_NE(rc, 1) << "an alert came from a file outside the backup";
+                     EXPECT_EQ(log.find("CRITICAL [sms]"), std::string::npos);
+                     EXPECT_EQ(log.find("root:"), std::string::npos) << "/etc/passwd was read";
+                     EXPECT_FALSE(fs::exists(out / "sms_detected.json"));
+                     const Json info = Json::parse(test::read_file(out / "info.json"));
+                     ASSERT_TRUE(info.contains("refused")) << info.dump(2);
+                     std::string refused = info["refused"].dump();
+                     const std::string id = sources::IosBackup::file_id(kSmsDomain, kSmsPath);
+                     EXPECT_NE(refused.find(id.substr(0, 2) + "/" + id), std::string::npos) << refused;
+                     EXPECT_NE(refused.find("/etc/passwd"), std::string::npos) << refused;
+                     for (const auto& hash : info["hashes"]) EXPECT_NE(hash["file_path"], id.substr(0, 2) + "/" + id);
+                   }});
+  // A view that never ends: MVT's ORDER BY over it would sort forever (spilling to /var/tmp before #16).
+  cases.push_back(
+      {"endless_recursive_view",
+       [](const fs::path& dir) {
+         return backup_with(dir, [](auto& b) {
+           b.add_sqlite(kSmsDomain, kSmsPath,
+                        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT);\n"
+                        "INSERT INTO handle VALUES (1, '+41791234567');\n"
+                        "CREATE VIEW message AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+                        "SELECT n AS ROWID, 'guid-' || n AS guid, 'hello ' || n AS text, 1 AS handle_id, "
+                        "-n AS date, 0 AS date_read, 0 AS is_from_me, 'SMS' AS service FROM r;\n");
+           b.add_sqlite("HomeDomain", "Library/CallHistoryDB/CallHistory.storedata",
+                        "CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE REAL, ZDURATION REAL, "
+                        "ZADDRESS TEXT, ZSERVICE_PROVIDER TEXT);\n"
+                        "INSERT INTO ZCALLRECORD VALUES (1, 680000000, 12, '+41791234567', 'com.apple.Telephony');\n");
+         });
+       },
+       "ios check-backup",
+       {sms_file, "module sms could not analyse this artifact", "query stopped after 2 s",
+        "LUMIERE_SQLITE_QUERY_SECONDS"},
+       {},
+       "",
+       "LUMIERE_SQLITE_QUERY_SECONDS=2 prlimit --as=2147483648 --",
+       [](int rc, const std::string& log, const fs::path& out) {
+         EXPECT_TRUE(rc == 0 || rc == 3) << rc;
+         EXPECT_TRUE(fs::exists(out / "calls.json")) << "the other modules' results are written";
+         EXPECT_TRUE(fs::exists(out / "info.json"));
+         EXPECT_EQ(log.find("salvag"), std::string::npos) << "a stopped query is not salvaged (it would run again)";
+       }});
+  // 1,999 columns (SQLite's limit is 2,000): MVT's message.* would copy every one into every record.
+  cases.push_back({"two_thousand_columns",
+                   [](const fs::path& dir) {
+                     std::string script = sms_script({sms_row(1, "'hi'")});
+                     script +=
+                         "ALTER TABLE message RENAME TO old_message;\nCREATE TABLE message (ROWID INTEGER PRIMARY "
+                         "KEY, guid TEXT, text TEXT, handle_id INTEGER, date INTEGER, date_read INTEGER, "
+                         "is_from_me INTEGER, service TEXT";
+                     for (int i = 0; i < 1990; ++i) script += ", pad" + std::to_string(i) + " TEXT";
+                     script +=
+                         ");\nINSERT INTO message (ROWID, guid, text, handle_id, service) VALUES (1, 'g', "
+                         "'hi', 1, 'SMS');\n";
+                     return backup_with(dir, [&script](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, script); });
+                   },
+                   "ios check-backup",
+                   {sms_file, "too many columns"}});
+  // One row of 80 MiB (five values of 16 MiB): over the per-record limit, skipped with a warning.
+  cases.push_back({"oversized_row",
+                   [](const fs::path& dir) {
+                     std::string script = sms_script({sms_row(1, "'short one'"), sms_row(2, "'big one'")});
+                     script +=
+                         "UPDATE message SET subject = zeroblob(16000000), service_center = zeroblob(16000000), "
+                         "attributedBody = zeroblob(16000000), account = zeroblob(16000000), account_guid = "
+                         "zeroblob(16000000) WHERE ROWID = 2;\n";
+                     return backup_with(dir, [&script](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, script); });
+                   },
+                   "ios check-backup",
+                   {sms_file, "1 row(s) of over 64 MiB of text and data each were skipped"},
+                   {},
+                   "",
+                   "",
+                   [](int /*rc*/, const std::string& /*log*/, const fs::path& out) {
+                     ASSERT_TRUE(fs::exists(out / "sms.json"));
+                     EXPECT_LT(fs::file_size(out / "sms.json"), 1U << 20U) << "the big row was written";
+                   }});
+  // An encrypted backup whose Safari history needs a sort larger than SQLite's cache: the decrypted rows
+  // must be sorted in memory, never spilled to a temporary file.
+  cases.push_back(
+      {"encrypted_large_sort",
+       [](const fs::path& dir) {
+         std::string script = test::read_file(test::tests_dir() / "fixtures/ios.safari_history/clean/History.sql");
+         script +=
+             "WITH RECURSIVE r(n) AS (SELECT 5 UNION ALL SELECT n + 1 FROM r WHERE n < 60000) "
+             "INSERT INTO history_items (id, url, visit_count, daily_visit_counts, "
+             "should_recompute_derived_visit_counts,"
+             " visit_count_score, status_code) SELECT n, 'https://example.org/visited/' || n || '/' || "
+             "hex(randomblob(24)),"
+             " 1, X'01', 0, 20, 200 FROM r;\n"
+             "INSERT INTO history_visits (history_item, visit_time, title) SELECT id, 700000000 + abs(random() % "
+             "100000000), 'A page title of a realistic length, ' || hex(randomblob(20)) FROM history_items WHERE id >= "
+             "5;\n";
+         testing::IosBackupBuilder builder(dir / "backup");
+         builder.encrypted(true).password("pw");
+         builder.add_sqlite("HomeDomain", "Library/Safari/History.db", script);
+         EXPECT_TRUE(builder.write().has_value());
+         return dir / "backup";
+       },
+       "ios check-backup",
+       {"Verdict:"},
+       {},
+       "-p pw",
+       "",
+       [](int rc, const std::string& log, const fs::path& out) {
+         EXPECT_TRUE(rc == 0 || rc == 3) << rc << "\n" << log.substr(0, 3000);
+         ASSERT_TRUE(fs::exists(out / "safari_history.json")) << log.substr(0, 4000);
+         EXPECT_GT(fs::file_size(out / "safari_history.json"), 10U << 20U);
+       }});
+  // Sparse files: gigabytes by their size, kilobytes on disk. Read whole, they exhausted memory (exit 134).
+  constexpr std::uintmax_t kSparseInfoBytes = 3584ULL << 20U;
+  constexpr std::uintmax_t kSparseManifestBytes = 3994ULL << 20U;
+  // 384 MiB of address space (RSS stays below it): a whole-file read of any of these would fail.
+  const std::string small_address_space = "prlimit --as=402653184 --";
+  cases.push_back({"sparse_info_plist",
+                   [](const fs::path& dir) {
+                     fs::path backup = backup_with(dir, [](auto& b) {
+                       b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'see https://smscentro.com/x'")}));
+                     });
+                     fs::resize_file(backup / "Info.plist", kSparseInfoBytes);
+                     return backup;
+                   },
+                   "ios check-backup",
+                   {"Info.plist: module backup_info could not analyse this artifact: file of 3758096384 bytes, over "
+                    "the 256 MiB read limit",
+                    "CRITICAL [sms] Found a known suspicious domain"},
+                   {},
+                   "",
+                   small_address_space});
+  cases.push_back({"sparse_manifest_plist_encrypted",
+                   [](const fs::path& dir) {
+                     testing::IosBackupBuilder builder(dir / "backup");
+                     builder.encrypted(true).password("pw");
+                     builder.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")}));
+                     EXPECT_TRUE(builder.write().has_value());
+                     fs::resize_file(dir / "backup" / "Manifest.plist", kSparseManifestBytes);
+                     return dir / "backup";
+                   },
+                   "ios check-backup",
+                   {"Manifest.plist", "over the 256 MiB read limit"},
+                   {},
+                   "-p pw",
+                   small_address_space,
+                   {},
+                   true});
+  // Secret files that never end, or are not files: a message and exit 2 (before: endless growth, or an
+  // uncaught std::__ios_failure).
+  const auto encrypted_backup = [](const fs::path& dir) {
+    testing::IosBackupBuilder builder(dir / "backup");
+    builder.encrypted(true).password("pw");
+    builder.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")}));
+    EXPECT_TRUE(builder.write().has_value());
+    return dir / "backup";
+  };
+  for (const auto& [name, option, needle] :
+       {std::tuple{"password_file_dev_zero", "--password-file /dev/zero", "the password file is not a regular file"},
+        std::tuple{"key_file_dev_zero", "-k /dev/zero", "the key file is not a regular file"},
+        std::tuple{"password_file_folder", "--password-file /tmp",
+                   "the password file is not a regular file (a folder)"},
+        std::tuple{"password_file_too_large", "--password-file big.txt", "the password file is too large"}}) {
+    cases.push_back({name,
+                     [encrypted_backup](const fs::path& dir) {
+                       test::write_file(dir / "big.txt", std::string(5000, 'p'));
+                       return encrypted_backup(dir);
+                     },
+                     "ios check-backup",
+                     {needle},
+                     {},
+                     option,
+                     small_address_space,
+                     {},
+                     true});
+  }
+  // 5,000 junk members first (recognition used to stop there, silently), then a member climbing out.
+  const auto junk_then = [](const fs::path& file, std::vector<ArchiveMember> tail) {
+    std::vector<ArchiveMember> members;
+    for (int i = 0; i < 5000; ++i) members.push_back({"junk/" + std::to_string(i) + ".txt", "x", ""});
+    for (auto& member : tail) members.push_back(std::move(member));
+    write_tar(file, members, false);
+    return file;
+  };
+  cases.push_back({"junk_then_escape_unrecognised",
+                   [junk_then](const fs::path& dir) {
+                     return junk_then(dir / "evidence.tar", {{"../../escape", "out\n", ""}});
+                   },
+                   "scan",
+                   {"not recognised as evidence", "../../escape", "absolute or '..' path"},
+                   {"../escape", "../../escape"},
+                   "",
+                   "",
+                   {},
+                   true});
+  cases.push_back({"junk_then_escape_and_dump",
+                   [junk_then](const fs::path& dir) {
+                     return junk_then(
+                         dir / "evidence.tar",
+                         {{"../../escape", "out\n", ""}, {"private/var/mobile/Library/Preferences/x.plist", "x", ""}});
+                   },
+                   "scan",
+                   {"../../escape", "absolute or '..' path"},
+                   {"../escape", "../../escape"}});
+  // An indicator file whose one value is 50 MB: it used to be echoed whole to stderr and command.log.
+  cases.push_back(
+      {"fifty_megabyte_indicator_value",
+       [](const fs::path& dir) {
+         const std::string value = "https://" + std::string(50U << 20U, 'a') + "/";
+         test::write_file(dir / "big.stix2",
+                          R"({"type": "bundle", "id": "bundle--big", "objects": [{"type": "indicator", )"
+                          R"("id": "indicator--big", "pattern_type": "stix", "pattern": "[domain-name:value = ')" +
+                              value + R"(']"}]})");
+         return backup_with(dir, [](auto& b) { b.add_sqlite(kSmsDomain, kSmsPath, sms_script({sms_row(1, "'hi'")})); });
+       },
+       "ios check-backup",
+       {"indicator--big", "bytes in all)"},
+       {},
+       "-i big.stix2",
+       "",
+       [](int /*rc*/, const std::string& log, const fs::path& /*out*/) {
+         std::size_t about_it = 0;
+         std::istringstream lines(log);
+         std::string line;
+         while (std::getline(lines, line)) {
+           if (line.find("aaaaaaaaaa") != std::string::npos) about_it += line.size() + 1;
+         }
+         EXPECT_LT(about_it, 4096U) << "bytes of log quoting the value";
+         EXPECT_LT(log.size(), 64U << 10U) << "the whole log";
+       }});
   return cases;
 }
 
@@ -337,18 +594,23 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
   const fs::path evidence = c.make(dir);
   ASSERT_FALSE(::testing::Test::HasFailure()) << "building the case failed";
   fs::create_directories(temp / "tmp");
+  // A temporary file created and deleted at once leaves the folder empty but changes its time.
+  const auto tmp_time = fs::last_write_time(temp / "tmp");
   const fs::path out = temp / "out";
   std::string console;
+  int rc_seen = -1;
   {
     const test::EvidenceGuard guard({dir, test::shared_iocs_dir()});
-    const int rc = test::run_command(
-        "cd '" + dir.string() + "' && env TMPDIR='" + (temp / "tmp").string() + "' XDG_DATA_HOME='" +
-            (temp / "xdg").string() + "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " " + c.command + " -i '" +
-            (test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/"
-                                       "pegasus.stix2")
-                .string() +
-            "' -o '" + out.string() + "' '" + evidence.string() + "'",
-        &console);
+    const int rc = test::run_command("cd '" + dir.string() + "' && env TMPDIR='" + (temp / "tmp").string() +
+                                         "' SQLITE_TMPDIR='" + (temp / "tmp").string() + "' XDG_DATA_HOME='" +
+                                         (temp / "xdg").string() + "' LUMIERE_IOCS= " + c.prefix + " " +
+                                         test::lumiere_binary().string() + " " + c.command + " -i '" +
+                                         (test::shared_iocs_dir() / "AmnestyTech-investigations/2021-07-18_nso/"
+                                                                    "pegasus.stix2")
+                                             .string() +
+                                         "' -o '" + out.string() + "' " + c.options + " '" + evidence.string() + "'",
+                                     &console);
+    rc_seen = rc;
     EXPECT_TRUE(rc == 0 || rc == 1 || rc == 2 || rc == 3) << "exit " << rc << " (a crash?)\n"
                                                           << console.substr(0, 4000);
   }
@@ -357,9 +619,16 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
   for (const auto& needle : c.must_name) {
     EXPECT_NE(log.find(needle), std::string::npos) << "no \"" << needle << "\" in:\n" << log.substr(0, 6000);
   }
-  ASSERT_TRUE(fs::is_directory(out)) << console.substr(0, 4000);
-  expect_valid_json(out);
+  if (c.exits_early) {
+    // Refused before anything is analysed: exit 2 with a message, no output folder needed.
+    EXPECT_EQ(rc_seen, 2) << console.substr(0, 4000);
+    if (!fs::exists(out)) fs::create_directories(out);
+  } else {
+    ASSERT_TRUE(fs::is_directory(out)) << console.substr(0, 4000);
+    expect_valid_json(out);
+  }
   EXPECT_TRUE(fs::is_empty(temp / "tmp")) << "files left in TMPDIR";
+  EXPECT_EQ(fs::last_write_time(temp / "tmp"), tmp_time) << "a file was created in TMPDIR (and deleted)";
   // Nothing next to the evidence or the output: the temp folder holds exactly what the test made.
   std::set<std::string> top;
   for (const auto& entry : fs::directory_iterator(temp.path())) top.insert(entry.path().filename().string());
@@ -369,6 +638,7 @@ TEST_P(HostileInput, WarnsNamingTheFileAndTheProblemWritesOnlyItsOutput) {
     EXPECT_FALSE(fs::exists(dir / escaped)) << escaped << " was written";
   }
   EXPECT_FALSE(fs::exists("/tmp/lumiere-escaped-absolute.txt"));
+  if (c.verify) c.verify(rc_seen, log, out);
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, HostileInput, ::testing::ValuesIn(corpus()),

@@ -66,7 +66,13 @@ std::map<std::string, std::string> hash_tree(const std::filesystem::path& root) 
     if (entry.is_symlink()) {
       result[rel] = "symlink:" + std::filesystem::read_symlink(entry.path()).string();
     } else if (entry.is_regular_file()) {
-      result[rel] = hash::sha256_hex(read_file(entry.path()));
+      // A sparse multi-GB file (a hostile case) is compared by size and time, not read into memory.
+      constexpr std::uintmax_t kHashedBytes = 64U << 20U;
+      const auto size = entry.file_size();
+      result[rel] = size > kHashedBytes
+                        ? "size:" + std::to_string(size) +
+                              " mtime:" + std::to_string(entry.last_write_time().time_since_epoch().count())
+                        : hash::sha256_hex(read_file(entry.path()));
     } else if (entry.is_directory()) {
       result[rel] = "dir";
     }

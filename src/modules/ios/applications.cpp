@@ -42,8 +42,9 @@ class Applications final : public RecordModule<ApplicationRecord> {
   [[nodiscard]] Result<std::vector<ApplicationRecord>> extract(ModuleContext& ctx) const override {
     const auto* backup = ctx.ios_backup();
     if (backup == nullptr) return unexpected(ErrorCode::kNotFound, "only an iOS backup has Info.plist", "Info.plist");
-    auto info = backup->read_root_plist("Info.plist");
-    if (!info) return std::move(info).error();
+    auto shared_info = backup->info_plist();  // read once for every module that needs it
+    if (!shared_info) return std::move(shared_info).error();
+    const plist::Value* info = shared_info->get();
     const plist::Value* applications = info->find("Applications");
     if (applications == nullptr) {
       return unexpected(ErrorCode::kNotFound, "Info.plist has no Applications key", "Info.plist");

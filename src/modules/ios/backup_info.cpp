@@ -43,8 +43,9 @@ class BackupInfo final : public RecordModule<Json> {
   [[nodiscard]] Result<std::vector<Json>> extract(ModuleContext& ctx) const override {
     const auto* backup = ctx.ios_backup();
     if (backup == nullptr) return unexpected(ErrorCode::kNotFound, "only an iOS backup has Info.plist", "Info.plist");
-    auto info = backup->read_root_plist("Info.plist");
-    if (!info) return std::move(info).error();
+    auto shared_info = backup->info_plist();  // read once for every module that needs it
+    if (!shared_info) return std::move(shared_info).error();
+    const plist::Value* info = shared_info->get();
     if (!info->is<plist::Dict>()) return unexpected(ErrorCode::kParse, "Info.plist is not a dictionary", "Info.plist");
     Json record = parse_backup_info(*info);
     for (const auto& [key, value] : record.items()) {

@@ -136,6 +136,7 @@ Json column_json(const sqlite::Statement& stmt, int column, bool base64) {
 
 void log_schema_notes(ModuleContext& ctx, const sqlite::Database& db) {
   for (const auto& note : db.take_notes()) ctx.log().debug(ctx.logger_name(), db.display_path() + ": " + note);
+  for (auto& lost : db.take_warnings()) ctx.warn(WarningKind::kCorrupt, db.display_path(), std::move(lost));
 }
 
 Json column_json(const sqlite::Statement& stmt, std::string_view column) {

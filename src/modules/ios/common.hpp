@@ -113,7 +113,8 @@ Result<T> parse_artifact_database(ModuleContext& ctx, const sources::BackupFile&
   if (!db) return std::move(db).error();
   auto parsed = parse(*db);
   log_schema_notes(ctx, *db);
-  if (parsed || (parsed.error().code != ErrorCode::kCorrupt && parsed.error().code != ErrorCode::kLimitExceeded)) {
+  if (parsed || (parsed.error().code != ErrorCode::kCorrupt && parsed.error().code != ErrorCode::kLimitExceeded) ||
+      sqlite::stopped_by_budget(parsed.error())) {
     return parsed;
   }
   auto salvaged = salvage_database(ctx, *db);
