@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
 #include "core/time.hpp"
 
 namespace lumiere::output {
@@ -81,7 +82,7 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::func
         }
       }
     }
-    out.text += line.dump(-1, ' ', true, Json::error_handler_t::replace);
+    append_json(out.text, line, JsonStyle::kCompact);
     out.text += '\n';
     ++out.rows;
     if (out.text.size() >= kPieceBytes) {
