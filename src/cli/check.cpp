@@ -288,8 +288,9 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       result.exit_code = kExitError;
     }
-    if (auto ok = output::write_reader_reports(
-            writer->directory(), *outcome, reader_report_info(backup_path, "iOS backup", outcome->runs, indicators));
+    if (auto ok = output::write_reader_reports(writer->directory(), *outcome,
+                                               reader_report_info(backup_path, "iOS backup", outcome->runs, indicators),
+                                               options.timesketch);
         !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       result.exit_code = kExitError;

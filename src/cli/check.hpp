@@ -31,6 +31,7 @@ struct CheckOptions {
   std::size_t jobs = 0;          // modules (and --hashes files) at once; 0 = the core count
   bool only_given_iocs = false;  // the demo: ignore LUMIERE_IOCS and the user data folder
   bool keep_going = false;       // an -i file that fails to load is reported, not fatal
+  bool timesketch = false;       // also write timeline.jsonl (Timesketch's JSONL import format)
   SecretOptions secret;          // for an encrypted backup
 };
 

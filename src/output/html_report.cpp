@@ -216,7 +216,7 @@ void write_timeline(std::string& out, const std::vector<ModuleRun>& runs) {
   out += R"(<section id="timeline"><h2>Timeline</h2>)";
   if (rows.size() < total) {
     out += fmt::format(R"(<p class="muted">{} of {} rows shown (every row linked to an alert is kept); the full )"
-                       "timeline is in timeline.csv and timeline.jsonl.</p>",
+                       "timeline is in timeline.csv.</p>",
                        rows.size(), total);
   }
   out +=
@@ -308,9 +308,10 @@ std::vector<IocSetInfo> ioc_sets_of(const ioc::IndicatorSet& indicators) {
 }
 
 Result<void> write_reader_reports(const std::filesystem::path& directory, const AnalysisOutcome& outcome,
-                                  const HtmlReportInfo& info) {
+                                  const HtmlReportInfo& info, bool timesketch) {
   const std::vector<ModuleRun>& runs = outcome.runs;
   if (auto ok = write_text_file(directory / "report.html", html_report(outcome, info)); !ok) return ok;
+  if (!timesketch) return {};
   return write_text_file_streamed(directory / "timeline.jsonl",
                                   [&runs](const TextSink& sink) { timeline_jsonl(runs, sink); });
 }

@@ -38,7 +38,7 @@ struct HtmlReportInfo {
 inline constexpr std::size_t kMaxHtmlTimelineRows = 20000;
 
 std::string html_escape(std::string_view text);
-std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info);
+std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info, bool timesketch);
 
 }  // namespace lumiere::output
 
@@ -51,8 +51,8 @@ namespace lumiere::output {
 // The collections of an indicator set, with their files' dates.
 std::vector<IocSetInfo> ioc_sets_of(const ioc::IndicatorSet& indicators);
 
-// Writes report.html and timeline.jsonl into `directory`.
+// Writes report.html into `directory`, and timeline.jsonl with `timesketch` (--timesketch).
 Result<void> write_reader_reports(const std::filesystem::path& directory, const AnalysisOutcome& outcome,
-                                  const HtmlReportInfo& info);
+                                  const HtmlReportInfo& info, bool timesketch);
 
 }  // namespace lumiere::output
