@@ -181,7 +181,7 @@ output::HtmlReportInfo reader_report_info(const fs::path& evidence, std::string 
   info.indicator_count = indicators.size();
   info.ioc_sets = output::ioc_sets_of(indicators);
   for (const auto& run : runs) {
-    if (run.descriptor->slug == "backup_info") info.device = run.output.results_json();
+    if (run.descriptor->slug == "backup_info") info.device = run.output.results;
   }
   return info;
 }
@@ -228,7 +228,7 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       return result;
     }
-    writer.emplace(out);
+    writer.emplace(out, options.timesketch);
     result.output_directory = out.string();
   }
   logger.info(kLogger, "Command: " + command_line);
@@ -254,7 +254,8 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
   env.logger = &logger;
   env.indicators = &indicators;
   env.jobs = options.jobs;
-  env.compact_results = true;
+  // Records and timeline rows go to the output files as the modules produce them.
+  if (writer) env.streams = &*writer;
   env.options.fast = options.fast;
   std::optional<ioc::ShortUrlResolver> resolver;
   if (options.resolve_short_urls) {
@@ -288,10 +289,10 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       result.exit_code = kExitError;
     }
-    if (auto ok = output::write_reader_reports(writer->directory(), *outcome,
-                                               reader_report_info(backup_path, "iOS backup", outcome->runs, indicators),
-                                               options.timesketch);
-        !ok) {
+    output::HtmlReportInfo report_info = reader_report_info(backup_path, "iOS backup", outcome->runs, indicators);
+    report_info.timeline = &writer->html_timeline();
+    // timeline.jsonl, with --timesketch, was written by the writer from the streamed rows.
+    if (auto ok = output::write_reader_reports(writer->directory(), *outcome, report_info, false); !ok) {
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       result.exit_code = kExitError;
     }

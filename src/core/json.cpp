@@ -158,45 +158,6 @@ std::string dump_mvt_json(const Json& value) {
   return out;
 }
 
-void PackedJsonArray::push_back(const Json& value) {
-  offsets_.push_back(bytes_.size());
-  Json::to_cbor(value, bytes_);
-}
-
-Json PackedJsonArray::at(std::size_t index) const {
-  const std::size_t begin = offsets_.at(index);
-  const std::size_t end = index + 1 < offsets_.size() ? offsets_[index + 1] : bytes_.size();
-  const auto first = bytes_.begin() + static_cast<std::ptrdiff_t>(begin);
-  return Json::from_cbor(first, first + static_cast<std::ptrdiff_t>(end - begin));
-}
-
-Json PackedJsonArray::to_json() const {
-  Json out = Json::array();
-  for (std::size_t i = 0; i < size(); ++i) out.push_back(at(i));
-  return out;
-}
-
-void dump_mvt_json(const PackedJsonArray& values, const std::function<void(std::string_view)>& sink) {
-  if (values.empty()) {
-    sink("[]");
-    return;
-  }
-  // nlohmann's pretty printer: "[\n", each element indented by 4 and printed at that depth, ",\n" between,
-  // "\n]" at the end. Its serializer prints one element at a given depth.
-  constexpr std::size_t kPieceBytes = 1U << 20U;
-  std::string out = "[\n";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += "    ";
-    append_json(out, values.at(i), JsonStyle::kIndent4, 1);
-    out += i + 1 < values.size() ? ",\n" : "\n]";
-    if (out.size() >= kPieceBytes) {
-      sink(out);
-      out.clear();
-    }
-  }
-  sink(out);
-}
-
 std::string python_repr(const Json& value) {
   std::string out;
   repr_into(out, value);

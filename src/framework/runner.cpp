@@ -147,7 +147,7 @@ std::optional<Error> execute_module(const RegistryEntry& entry, ModuleRun& run, 
     const auto& deps = other.descriptor->dependencies;
     return std::find(deps.begin(), deps.end(), descriptor.slug) != deps.end();
   });
-  ctx.set_compact_results(env.compact_results && !needed_by_others);
+  if (env.streams != nullptr) ctx.set_stream(env.streams->open(descriptor), !needed_by_others);
   // Only declared dependencies are visible: they are the modules guaranteed to have finished, whatever
   // the number of jobs.
   ctx.set_results_lookup([&runs, &descriptor](std::string_view slug) -> const Json* {

@@ -13,6 +13,7 @@
 #include "core/result.hpp"
 #include "framework/analysis.hpp"
 #include "framework/runner.hpp"
+#include "output/mvt_files.hpp"
 
 namespace lumiere::output {
 
@@ -31,14 +32,13 @@ struct HtmlReportInfo {
   std::size_t indicator_count = 0;
   std::vector<IocSetInfo> ioc_sets;
   Json device;  // backup_info results (object) or null
+  // The timeline rows to show, when the run streamed them (MvtFileWriter::html_timeline); otherwise they are
+  // taken from the runs.
+  const HtmlTimeline* timeline = nullptr;
 };
 
-// At most this many timeline rows are embedded (all alert rows are kept); the full timeline is in
-// timeline.csv and timeline.jsonl.
-inline constexpr std::size_t kMaxHtmlTimelineRows = 20000;
-
 std::string html_escape(std::string_view text);
-std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info, bool timesketch);
+std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info);
 
 }  // namespace lumiere::output
 
