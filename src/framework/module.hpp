@@ -212,12 +212,9 @@ template <class Record>
 class RecordModule : public Module {
  public:
   Result<void> run(ModuleContext& ctx) final {
-    auto records = extract(ctx);
-    if (!records) return std::move(records).error();
-    whole_set(ctx, *records);
     Sink sink(*this, ctx);
-    for (auto& record : *records) sink.emit(std::move(record));
-    records->clear();
+    auto produced = produce(ctx, [&sink](Record&& record) { sink.emit(std::move(record)); });
+    if (!produced) return std::move(produced).error();
     sink.finish();
     return {};
   }
@@ -301,7 +298,20 @@ class RecordModule : public Module {
     Json results_ = dict_ ? Json::object() : Json::array();
   };
 
-  [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& ctx) const = 0;
+  // Every record at once (a module overrides this or produce()).
+  [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& /*ctx*/) const {
+    return unexpected(ErrorCode::kInternal, "module has no extract step");
+  }
+  // Hands the records to `emit` in order. The default extracts them all, runs the whole-set pass and emits them;
+  // a module without a whole-set pass over a large artifact overrides it to emit records as it reads them, so
+  // it never holds them all.
+  [[nodiscard]] virtual Result<void> produce(ModuleContext& ctx, const std::function<void(Record&&)>& emit) const {
+    auto records = extract(ctx);
+    if (!records) return std::move(records).error();
+    whole_set(ctx, *records);
+    for (auto& record : *records) emit(std::move(record));
+    return {};
+  }
   [[nodiscard]] virtual Json to_json(const Record& record) const = 0;
   // Rebuilds a record from its stored JSON (check-iocs); std::nullopt when the module cannot.
   [[nodiscard]] virtual std::optional<Record> from_json(const Json& /*stored*/) const { return std::nullopt; }

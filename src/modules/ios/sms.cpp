@@ -48,27 +48,33 @@ class Sms final : public RecordModule<SmsRecord> {
   [[nodiscard]] const ModuleDescriptor& descriptor() const override { return sms_descriptor(); }
 
  protected:
-  [[nodiscard]] Result<std::vector<SmsRecord>> extract(ModuleContext& ctx) const override {
-    auto records = extract_each_artifact<SmsRecord>(ctx, [&ctx](const sources::BackupFile& file) {
-      auto parsed = parse_artifact_database<std::vector<SmsRecord>>(ctx, file, parse_sms);
-      if (!parsed) return parsed;
-      const auto undecoded =
-          std::count_if(parsed->begin(), parsed->end(), [](const SmsRecord& r) { return r.undecoded_body; });
+  // Streamed: a large sms.db is never held whole (stream_each_database).
+  [[nodiscard]] Result<void> produce(ModuleContext& ctx, const std::function<void(SmsRecord&&)>& emit) const override {
+    std::size_t total = 0;
+    std::size_t decoded = 0;
+    std::size_t undecoded = 0;
+    const StreamingParse<SmsRecord> parse = [&](const sqlite::Database& db,
+                                                const std::function<void(SmsRecord &&)>& on_record) {
+      total = decoded = undecoded = 0;  // a salvaged database is read again from the start
+      return parse_sms_each(db, [&](SmsRecord&& record) {
+        ++total;
+        if (record.json.contains("attributed_body_text")) ++decoded;
+        if (record.undecoded_body) ++undecoded;
+        on_record(std::move(record));
+      });
+    };
+    return stream_each_database<SmsRecord>(ctx, parse, emit, [&](const sources::BackupFile& file) {
       if (undecoded > 0) {
         ctx.warn(WarningKind::kNote, file.provenance(),
                  fmt::format("{} message(s) keep their text only in an attributedBody that could not be decoded; "
                              "links in them were not checked",
                              undecoded));
       }
-      return parsed;
+      // sms.db is one file: its count is the module's.
+      ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS messages ({} with their text only in "
+                                                    "attributedBody)",
+                                                    total, decoded));
     });
-    if (!records) return records;
-    const auto decoded = std::count_if(records->begin(), records->end(),
-                                       [](const SmsRecord& r) { return r.json.contains("attributed_body_text"); });
-    ctx.log().info(ctx.logger_name(), fmt::format("Extracted a total of {} SMS messages ({} with their text only in "
-                                                  "attributedBody)",
-                                                  records->size(), decoded));
-    return records;
   }
 
   [[nodiscard]] Json to_json(const SmsRecord& record) const override { return record.json; }
@@ -124,6 +130,13 @@ std::vector<std::string> sms_links_to_check(const Json& record) {
 }
 
 Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
+  std::vector<SmsRecord> records;
+  auto ok = parse_sms_each(db, [&records](SmsRecord&& record) { records.push_back(std::move(record)); });
+  if (!ok) return std::move(ok).error();
+  return records;
+}
+
+Result<void> parse_sms_each(const sqlite::Database& db, const std::function<void(SmsRecord&&)>& on_record) {
   auto message = table_columns(db, "message");
   if (!message) return std::move(message).error();
   auto handle = table_columns(db, "handle");
@@ -149,8 +162,7 @@ Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
     base64_column.push_back(std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end() ? 1
                                                                                                                   : 0);
   }
-  std::vector<SmsRecord> records;
-  auto ok = sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
+  return sqlite::for_each_row(*stmt, [&](const sqlite::Statement& row) {
     SmsRecord record;
     Json& j = record.json;
     j = Json::object();
@@ -179,10 +191,8 @@ Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db) {
       record.undecoded_body = !decoded;
     }
     record.all_links = sms_links_to_check(j);
-    records.push_back(std::move(record));
+    on_record(std::move(record));
   });
-  if (!ok) return std::move(ok).error();
-  return records;
 }
 
 const ModuleDescriptor& sms_descriptor() {
