@@ -228,7 +228,7 @@ CheckResult run_ios_backup_check(const fs::path& backup_path, const CheckOptions
       fmt::print(stderr, "lumiere: {}\n", ok.error().describe());
       return result;
     }
-    writer.emplace(out, options.timesketch);
+    writer.emplace(out, options.timesketch, effective_jobs(options.jobs) > 1);
     result.output_directory = out.string();
   }
   logger.info(kLogger, "Command: " + command_line);

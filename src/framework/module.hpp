@@ -92,7 +92,7 @@ class ModuleStream {
  public:
   virtual ~ModuleStream() = default;
   // A record of a list module, in order.
-  virtual void record(const Json& record) = 0;
+  virtual void record(Json&& record) = 0;
   // A timeline row; `record`: the fields of the list record it was made from (nullptr when none), `level`: the
   // most severe alert raised on that record so far.
   virtual void timeline(const TimelineEntry& row, const Json* record, std::optional<AlertLevel> level) = 0;
@@ -277,7 +277,7 @@ class RecordModule : public Module {
           results_[key] = std::move(json);
         }
       } else if (ctx_.stream_records()) {
-        ctx_.output().stream->record(json);
+        ctx_.output().stream->record(std::move(json));
         ++ctx_.output().streamed_records;
       } else {
         results_.push_back(std::move(json));

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <string_view>
+#include <thread>
 #include <tuple>
 
 #include "core/json_writer.hpp"
@@ -173,21 +176,18 @@ class MvtFileWriter::Stream final : public ModuleStream {
       : writer_(writer),
         slug_(module.slug),
         csv_(writer.csv_runs_, slug_, kCsvRunBudget),
-        jsonl_(writer.jsonl_runs_, slug_, kJsonlRunBudget) {}
-
-  void record(const Json& record) override {
-    if (!file_) {
-      file_ = std::make_unique<AtomicFile>(writer_.directory_ / (slug_ + ".json"));
-      buffer_ = "[\n    ";
-    } else {
-      buffer_ += ",\n    ";
-    }
-    append_json(buffer_, record, JsonStyle::kIndent4, 1);
-    if (buffer_.size() >= kPieceBytes) {
-      file_->write(buffer_);
-      buffer_.clear();
-    }
+        jsonl_(writer.jsonl_runs_, slug_, kJsonlRunBudget) {
+    // With more than one job, the text is printed and written on a thread of its own, in the order the module
+    // produced it: the module's thread goes on reading and checking (both cores busy on a large module).
+    if (writer.background_) worker_ = std::thread([this] { drain(); });
   }
+  ~Stream() override { stop(); }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  Stream(Stream&&) = delete;
+  Stream& operator=(Stream&&) = delete;
+
+  void record(Json&& record) override { push(Item{Item::Kind::kRecord, std::move(record), {}, {}}); }
 
   void timeline(const TimelineEntry& row, const Json* record, std::optional<AlertLevel> level) override {
     std::string key;
@@ -195,7 +195,7 @@ class MvtFileWriter::Stream final : public ModuleStream {
     append_key_text(key, row.module);
     append_key_text(key, row.event);
     append_key_text(key, row.data);
-    csv_.add(std::move(key), level ? "1" : "0");
+    push(Item{Item::Kind::kCsvRow, {}, std::move(key), level ? "1" : "0"});
     if (!writer_.timesketch_) return;
     const auto micros = timeconv::parse_iso(row.timestamp);
     if (!micros) return;  // Timesketch needs a date
@@ -207,11 +207,12 @@ class MvtFileWriter::Stream final : public ModuleStream {
     append_key_text(jsonl_key, row.timestamp);
     std::string line;
     append_timesketch_line(line, row, *micros, record, level);
-    jsonl_.add(std::move(jsonl_key), std::move(line));
+    push(Item{Item::Kind::kJsonlRow, {}, std::move(jsonl_key), std::move(line)});
   }
 
   // The module is done: `<slug>.json` complete (when it has records), what is left of the rows spilled.
   void finish(std::size_t records) {
+    stop();
     if (file_ && records > 0) {
       buffer_ += "\n]";
       file_->write(buffer_);
@@ -225,17 +226,97 @@ class MvtFileWriter::Stream final : public ModuleStream {
   }
 
  private:
+  struct Item {
+    enum class Kind { kRecord, kCsvRow, kJsonlRow } kind;
+    Json record;
+    std::string key;
+    std::string payload;
+  };
+  static constexpr std::size_t kBatch = 64;       // items handed over at once
+  static constexpr std::size_t kMaxBatches = 16;  // waiting at most: a bounded queue
+
+  void push(Item item) {
+    if (!worker_.joinable()) {
+      handle(item);
+      return;
+    }
+    batch_.push_back(std::move(item));
+    if (batch_.size() >= kBatch) hand_over();
+  }
+
+  void hand_over() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < kMaxBatches; });
+    queue_.push_back(std::move(batch_));
+    batch_.clear();
+    changed_.notify_all();
+  }
+
+  void stop() {
+    if (!worker_.joinable()) return;
+    if (!batch_.empty()) hand_over();
+    {
+      const std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+  }
+
+  void drain() {
+    while (true) {
+      std::vector<Item> items;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return done_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        items = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      changed_.notify_all();
+      for (auto& item : items) handle(item);
+    }
+  }
+
+  void handle(Item& item) {
+    switch (item.kind) {
+      case Item::Kind::kRecord:
+        if (!file_) {
+          file_ = std::make_unique<AtomicFile>(writer_.directory_ / (slug_ + ".json"));
+          buffer_ = "[\n    ";
+        } else {
+          buffer_ += ",\n    ";
+        }
+        append_json(buffer_, item.record, JsonStyle::kIndent4, 1);
+        item.record = Json();
+        if (buffer_.size() >= kPieceBytes) {
+          file_->write(buffer_);
+          buffer_.clear();
+        }
+        return;
+      case Item::Kind::kCsvRow: csv_.add(std::move(item.key), std::move(item.payload)); return;
+      case Item::Kind::kJsonlRow: jsonl_.add(std::move(item.key), std::move(item.payload)); return;
+    }
+  }
+
   MvtFileWriter& writer_;
   std::string slug_;
   std::unique_ptr<AtomicFile> file_;
   std::string buffer_;
   SortedRuns::Writer csv_;
   SortedRuns::Writer jsonl_;
+  std::vector<Item> batch_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<Item>> queue_;
+  bool done_ = false;
+  std::thread worker_;  // last: started once everything it uses exists
 };
 
-MvtFileWriter::MvtFileWriter(std::filesystem::path directory, bool timesketch)
+MvtFileWriter::MvtFileWriter(std::filesystem::path directory, bool timesketch, bool background)
     : directory_(std::move(directory)),
       timesketch_(timesketch),
+      background_(background),
       csv_runs_(directory_, "timeline.csv"),
       jsonl_runs_(directory_, "timeline.jsonl") {}
 

@@ -60,7 +60,8 @@ void add_html_timeline_row(HtmlTimeline& timeline, const TimelineEntry& row, boo
 // timeline.jsonl) by finish(), so no record and no timeline row is held for the whole run.
 class MvtFileWriter : public RunObserver, public OutputStreams {
  public:
-  explicit MvtFileWriter(std::filesystem::path directory, bool timesketch = false);
+  // `background`: each module's output is printed and written on a thread of its own (with --jobs > 1).
+  explicit MvtFileWriter(std::filesystem::path directory, bool timesketch = false, bool background = false);
   ~MvtFileWriter() override;
   MvtFileWriter(const MvtFileWriter&) = delete;
   MvtFileWriter& operator=(const MvtFileWriter&) = delete;
@@ -83,6 +84,7 @@ class MvtFileWriter : public RunObserver, public OutputStreams {
 
   std::filesystem::path directory_;
   bool timesketch_;
+  bool background_;
   std::mutex mutex_;  // failures_ and streams_: streams open on the modules' threads
   std::vector<std::string> failures_;
   std::map<std::string, std::shared_ptr<Stream>, std::less<>> streams_;
