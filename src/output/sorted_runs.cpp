@@ -68,9 +68,13 @@ class RunFile {
 
 void append_key_text(std::string& key, std::string_view text) {
   // NUL bytes escaped as 00 FF and the text ended by 00 01: a prefix sorts first, as in a tuple of strings.
-  for (const char c : text) {
-    key += c;
-    if (c == '\0') key += '\xff';
+  while (true) {
+    const std::size_t nul = text.find('\0');
+    key.append(text.substr(0, nul));
+    if (nul == std::string_view::npos) break;
+    key += '\0';
+    key += '\xff';
+    text.remove_prefix(nul + 1);
   }
   key += '\0';
   key += '\x01';
@@ -84,18 +88,18 @@ void append_key_int(std::string& key, std::int64_t value) {
 
 std::string next_key_text(std::string_view& key) {
   std::string text;
-  std::size_t i = 0;
-  while (i < key.size()) {
-    if (key[i] != '\0') {
-      text += key[i++];
-      continue;
+  while (true) {
+    const std::size_t nul = key.find('\0');
+    text.append(key.substr(0, nul));
+    if (nul == std::string_view::npos || nul + 1 >= key.size()) {
+      key = {};
+      break;
     }
-    const bool end = i + 1 >= key.size() || key[i + 1] == '\x01';
-    i += 2;
+    const bool end = key[nul + 1] == '\x01';
+    key.remove_prefix(nul + 2);
     if (end) break;
     text += '\0';
   }
-  key.remove_prefix(std::min(i, key.size()));
   return text;
 }
 
