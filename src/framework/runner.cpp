@@ -142,7 +142,7 @@ std::optional<Error> execute_module(const RegistryEntry& entry, ModuleRun& run, 
   const ModuleDescriptor& descriptor = *run.descriptor;
   ModuleContext ctx(descriptor, run.output, log, indicators, env.options);
   ctx.set_source(env.source);
-  // A dependency's results are read by its dependents as Json: those stay unpacked.
+  // A dependency's results are read by its dependents as Json: those stay in memory, not streamed.
   const bool needed_by_others = std::any_of(runs.begin(), runs.end(), [&](const ModuleRun& other) {
     const auto& deps = other.descriptor->dependencies;
     return std::find(deps.begin(), deps.end(), descriptor.slug) != deps.end();
