@@ -89,7 +89,13 @@ void add_check_options(CLI::App& command, CheckOptions& options, bool with_fast 
   command.add_option("-j,--jobs", options.jobs,
                      "Modules run at once, and files hashed at once with --hashes (default: the core count); "
                      "the output is the same whatever the number");
-  if (with_fast) command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
+  if (with_fast) {
+    // Commands that read the evidence (not check-iocs, which re-checks stored results and writes nothing).
+    command.add_flag("-f,--fast", options.fast, "Skip the slowest checks");
+    command.add_flag("--timesketch", options.timesketch,
+                     "Also write timeline.jsonl: the timeline in Timesketch's JSONL import format, with each row's "
+                     "record");
+  }
   command.add_flag("--resolve-short-urls", options.resolve_short_urls,
                    "Expand links through URL shorteners with HTTP HEAD requests (network use; off by default)");
   command.add_flag("--keep-going", options.keep_going,

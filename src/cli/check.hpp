@@ -34,6 +34,7 @@ struct CheckOptions {
   bool force = false;            // -o may hold lumiere's earlier results: they are removed first
   bool example_device = false;   // `lumiere demo`: the report and console say it is an example device
   bool output_prepared = false;  // the caller (scan) already holds `output`'s lock and found it empty
+  bool timesketch = false;       // also write timeline.jsonl (Timesketch's JSONL import format)
   SecretOptions secret;          // for an encrypted backup
 };
 

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -150,7 +151,12 @@ InterruptWatch::InterruptWatch(Logger& logger, fs::path folder) : logger_(logger
   sigaddset(&watched_, SIGTERM);
   sigaddset(&watched_, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &watched_, &previous_);
-  watcher_ = std::jthread([this](const std::stop_token& stop) { watch(stop); });
+  try {
+    watcher_ = std::jthread([this](const std::stop_token& stop) { watch(stop); });
+  } catch (const std::system_error&) {
+    // No thread (no memory for its stack): the signals keep their default action.
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
 }
 
 InterruptWatch::~InterruptWatch() {

@@ -3,53 +3,17 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_writer.hpp"
+#include "core/utf8.hpp"
+
 namespace lumiere {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid (overlongs, surrogates and
-// code points above U+10FFFF are invalid, as in Python).
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto c0 = static_cast<unsigned char>(s[i]);
-  if (c0 < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (c0 >= 0xC2 && c0 <= 0xDF) {
-    length = 2;
-  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
-    length = 3;
-    if (c0 == 0xE0) low = 0xA0;
-    if (c0 == 0xED) high = 0x9F;
-  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
-    length = 4;
-    if (c0 == 0xF0) low = 0x90;
-    if (c0 == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) return 0;
-  const auto c1 = static_cast<unsigned char>(s[i + 1]);
-  if (c1 < low || c1 > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if (c < 0x80 || c > 0xBF) return 0;
-  }
-  return length;
-}
 
 void append_hex_byte(std::string& out, unsigned char byte) {
   static constexpr const char* kHex = "0123456789abcdef";
   out += "\\x";
   out += kHex[byte >> 4U];
   out += kHex[byte & 0xFU];
-}
-
-std::uint32_t decode_code_point(std::string_view s, std::size_t i, std::size_t length) {
-  const auto c0 = static_cast<unsigned char>(s[i]);
-  if (length == 1) return c0;
-  std::uint32_t cp = c0 & (length == 2 ? 0x1FU : length == 3 ? 0x0FU : 0x07U);
-  for (std::size_t k = 1; k < length; ++k) cp = (cp << 6U) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
-  return cp;
 }
 
 // Python str.isprintable() approximated for repr(): control characters and a few separators are escaped.
@@ -189,48 +153,9 @@ std::string utf8_backslashreplace(std::span<const std::uint8_t> bytes) {
 
 std::string dump_mvt_json(const Json& value) {
   // ensure_ascii=true; `replace` is a last line of defence: text is sanitised before it gets here.
-  return value.dump(4, ' ', true, nlohmann::ordered_json::error_handler_t::replace);
-}
-
-void PackedJsonArray::push_back(const Json& value) {
-  offsets_.push_back(bytes_.size());
-  Json::to_cbor(value, bytes_);
-}
-
-Json PackedJsonArray::at(std::size_t index) const {
-  const std::size_t begin = offsets_.at(index);
-  const std::size_t end = index + 1 < offsets_.size() ? offsets_[index + 1] : bytes_.size();
-  const auto first = bytes_.begin() + static_cast<std::ptrdiff_t>(begin);
-  return Json::from_cbor(first, first + static_cast<std::ptrdiff_t>(end - begin));
-}
-
-Json PackedJsonArray::to_json() const {
-  Json out = Json::array();
-  for (std::size_t i = 0; i < size(); ++i) out.push_back(at(i));
+  std::string out;
+  append_json(out, value);
   return out;
-}
-
-void dump_mvt_json(const PackedJsonArray& values, const std::function<void(std::string_view)>& sink) {
-  if (values.empty()) {
-    sink("[]");
-    return;
-  }
-  // nlohmann's pretty printer: "[\n", each element indented by 4 and printed at that depth, ",\n" between,
-  // "\n]" at the end. Its serializer prints one element at a given depth.
-  constexpr std::size_t kPieceBytes = 1U << 20U;
-  std::string out = "[\n";
-  nlohmann::detail::serializer<Json> printer(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
-                                             nlohmann::ordered_json::error_handler_t::replace);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += "    ";
-    printer.dump(values.at(i), true, true, 4, 4);
-    out += i + 1 < values.size() ? ",\n" : "\n]";
-    if (out.size() >= kPieceBytes) {
-      sink(out);
-      out.clear();
-    }
-  }
-  sink(out);
 }
 
 std::string python_repr(const Json& value) {

@@ -33,24 +33,6 @@ inline Json json_text(std::string_view bytes) {
 // json.dump(indent=4, ensure_ascii=True) byte for byte.
 std::string dump_mvt_json(const Json& value);
 
-// A list of JSON values kept compact (CBOR, one after another): a module's records as Json objects take
-// several times their text size (an SMS row of 80 columns is ~6 KB), packed about their text size.
-class PackedJsonArray {
- public:
-  void push_back(const Json& value);
-  [[nodiscard]] std::size_t size() const { return offsets_.size(); }
-  [[nodiscard]] bool empty() const { return offsets_.empty(); }
-  [[nodiscard]] Json at(std::size_t index) const;
-  [[nodiscard]] Json to_json() const;
-
- private:
-  std::vector<std::uint8_t> bytes_;
-  std::vector<std::size_t> offsets_;  // start of each value in bytes_
-};
-
-// dump_mvt_json of the array, byte for byte, handed to `sink` piece by piece (never whole in memory).
-void dump_mvt_json(const PackedJsonArray& values, const std::function<void(std::string_view)>& sink);
-
 // Python's repr() of the equivalent dict/list/str/int/float/bool/None (alerts_timeline.csv "Event").
 std::string python_repr(const Json& value);
 

@@ -35,20 +35,12 @@ bool ModuleDescriptor::applies_to(SourceKind kind) const {
 }
 
 std::size_t ModuleOutput::record_count() const {
-  if (!packed_results.empty()) return packed_results.size();
+  if (streamed_records > 0) return streamed_records;
   if (results.is_array() || results.is_object()) return results.size();
   return 0;
 }
 
-Json ModuleOutput::results_json() const {
-  return packed_results.empty() ? results : packed_results.to_json();
-}
-
 std::optional<Json> ModuleOutput::record(std::size_t index) const {
-  if (!packed_results.empty()) {
-    if (index < packed_results.size()) return packed_results.at(index);
-    return std::nullopt;
-  }
   if (results.is_array() && index < results.size()) return results[index];
   return std::nullopt;
 }
@@ -93,6 +85,10 @@ void ModuleContext::alert(AlertLevel level, std::string message, std::string eve
   alert.event = std::move(event);
   alert.provenance = std::move(provenance);
   alert.record = record_index_;
+  if (output_.stream != nullptr && record_index_) {
+    const auto [it, inserted] = record_levels_.emplace(*record_index_, level);
+    if (!inserted && level > it->second) it->second = level;
+  }
   if (match != nullptr && match->indicator != nullptr) {
     const auto& ioc = *match->indicator;
     alert.matched_indicator =
@@ -107,8 +103,17 @@ void ModuleContext::alert(AlertLevel level, const ioc::Match& match, std::string
 }
 
 void ModuleContext::timeline(std::string timestamp, std::string event, std::string data) {
-  output_.timeline.push_back(TimelineEntry{std::move(timestamp), std::string(descriptor_.mvt_class), std::move(event),
-                                           std::move(data), record_index_});
+  TimelineEntry entry{std::move(timestamp), std::string(descriptor_.mvt_class), std::move(event), std::move(data),
+                      record_index_};
+  if (output_.stream == nullptr) {
+    output_.timeline.push_back(std::move(entry));
+    return;
+  }
+  std::optional<AlertLevel> level;
+  if (record_index_) {
+    if (const auto it = record_levels_.find(*record_index_); it != record_levels_.end()) level = it->second;
+  }
+  output_.stream->timeline(entry, record_fields_, level);
 }
 
 void ModuleContext::warn(WarningKind kind, std::string path, std::string message) {

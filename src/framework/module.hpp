@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/json.hpp"
@@ -82,12 +84,34 @@ struct ModuleDescriptor {
 };
 
 enum class ModuleStatus { kNotRun, kRan, kMissing, kUnsupported, kCorrupt, kFailed };
+
+// Where a streaming run (check-backup) sends a module's records and timeline rows as they are produced, instead
+// of ModuleOutput keeping them: the output writers implement it (straight to the files, the timeline as sorted
+// runs merged at the end). Used from the module's own thread only.
+class ModuleStream {
+ public:
+  virtual ~ModuleStream() = default;
+  // A record of a list module, in order.
+  virtual void record(Json&& record) = 0;
+  // A timeline row; `record`: the fields of the list record it was made from (nullptr when none), `level`: the
+  // most severe alert raised on that record so far.
+  virtual void timeline(const TimelineEntry& row, const Json* record, std::optional<AlertLevel> level) = 0;
+};
+
+class OutputStreams {
+ public:
+  virtual ~OutputStreams() = default;
+  // The stream of one module, asked for on the module's thread before it runs.
+  virtual std::shared_ptr<ModuleStream> open(const ModuleDescriptor& module) = 0;
+};
 const char* to_string(ModuleStatus status) noexcept;
 
 struct ModuleOutput {
   Json results;  // null when the module produced nothing; array or object (see descriptor.shape)
-  // With RunEnvironment::compact_results, a list module's records are kept here instead of in `results`.
-  PackedJsonArray packed_results;
+  // With RunEnvironment::streams, where a list module's records and every timeline row went instead of
+  // `results` and `timeline`, and how many records it was given.
+  std::shared_ptr<ModuleStream> stream;
+  std::size_t streamed_records = 0;
   std::vector<Alert> alerts;
   std::vector<TimelineEntry> timeline;
   std::vector<Warning> warnings;
@@ -96,9 +120,7 @@ struct ModuleOutput {
   std::string status_detail;
 
   [[nodiscard]] std::size_t record_count() const;
-  // The results whichever way they are kept (a copy).
-  [[nodiscard]] Json results_json() const;
-  // Record `index` of a list module, if there is one.
+  // Record `index` of a list module kept in `results`, if there is one.
   [[nodiscard]] std::optional<Json> record(std::size_t index) const;
 };
 
@@ -127,9 +149,12 @@ class ModuleContext {
   // The backup behind the source, for what only a backup has (Info.plist, Manifest.db); nullptr otherwise.
   [[nodiscard]] const sources::IosBackup* ios_backup() const;
 
-  // Keep list records packed (ModuleOutput::packed_results) rather than as one Json array.
-  void set_compact_results(bool compact) { compact_results_ = compact; }
-  [[nodiscard]] bool compact_results() const { return compact_results_; }
+  // Stream list records (when `records`) and timeline rows instead of keeping them in the output.
+  void set_stream(std::shared_ptr<ModuleStream> stream, bool records) {
+    output_.stream = std::move(stream);
+    stream_records_ = records && output_.stream != nullptr;
+  }
+  [[nodiscard]] bool stream_records() const { return stream_records_; }
 
   // Results of modules that ran before (dependencies); nullptr if absent.
   using ResultsLookup = std::function<const Json*(std::string_view slug)>;
@@ -144,8 +169,9 @@ class ModuleContext {
   void alert(AlertLevel level, const ioc::Match& match, std::string event_time, Json event,
              std::string provenance = {});
   void timeline(std::string timestamp, std::string event, std::string data);
-  // The record that the next timeline rows come from (RecordModule sets it).
+  // The record that the next timeline rows come from (RecordModule sets it), and its fields.
   void set_record_index(std::optional<std::size_t> index) { record_index_ = index; }
+  void set_record_fields(const Json* fields) { record_fields_ = fields; }
   void warn(WarningKind kind, std::string path, std::string message);
   void url(UrlRecord record);
   [[nodiscard]] ModuleOutput& output() { return output_; }
@@ -159,7 +185,10 @@ class ModuleContext {
   const sources::Source* source_ = nullptr;
   ResultsLookup lookup_;
   std::optional<std::size_t> record_index_;
-  bool compact_results_ = false;
+  const Json* record_fields_ = nullptr;
+  // With a stream: the most severe alert of each record that raised one.
+  std::unordered_map<std::size_t, AlertLevel> record_levels_;
+  bool stream_records_ = false;
 };
 
 class Module {
@@ -183,12 +212,9 @@ template <class Record>
 class RecordModule : public Module {
  public:
   Result<void> run(ModuleContext& ctx) final {
-    auto records = extract(ctx);
-    if (!records) return std::move(records).error();
-    whole_set(ctx, *records);
     Sink sink(*this, ctx);
-    for (auto& record : *records) sink.emit(std::move(record));
-    records->clear();
+    auto produced = produce(ctx, [&sink](Record&& record) { sink.emit(std::move(record)); });
+    if (!produced) return std::move(produced).error();
     sink.finish();
     return {};
   }
@@ -228,8 +254,8 @@ class RecordModule : public Module {
   }
 
  protected:
-  // Where records go, one at a time, in order: checked, turned into timeline rows, kept as JSON (packed with
-  // compact results), then released. A streaming extract can emit into it directly.
+  // Where records go, one at a time, in order: checked, turned into timeline rows, kept as JSON (or written to
+  // the module's stream), then released. A streaming extract can emit into it directly.
   class Sink {
    public:
     Sink(const RecordModule& module, ModuleContext& ctx)
@@ -239,7 +265,9 @@ class RecordModule : public Module {
       Json json = module_.to_json(record);
       ctx_.set_record_index(index_++);
       module_.check(ctx_, record, json);
+      if (!dict_) ctx_.set_record_fields(&json);
       module_.timeline(ctx_, record);
+      ctx_.set_record_fields(nullptr);
       any_ = any_ || !json.empty();
       if (dict_) {
         const std::string key = module_.group_key(record);
@@ -248,8 +276,9 @@ class RecordModule : public Module {
         } else {
           results_[key] = std::move(json);
         }
-      } else if (ctx_.compact_results()) {
-        ctx_.output().packed_results.push_back(json);
+      } else if (ctx_.stream_records()) {
+        ctx_.output().stream->record(std::move(json));
+        ++ctx_.output().streamed_records;
       } else {
         results_.push_back(std::move(json));
       }
@@ -269,7 +298,20 @@ class RecordModule : public Module {
     Json results_ = dict_ ? Json::object() : Json::array();
   };
 
-  [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& ctx) const = 0;
+  // Every record at once (a module overrides this or produce()).
+  [[nodiscard]] virtual Result<std::vector<Record>> extract(ModuleContext& /*ctx*/) const {
+    return unexpected(ErrorCode::kInternal, "module has no extract step");
+  }
+  // Hands the records to `emit` in order. The default extracts them all, runs the whole-set pass and emits them;
+  // a module without a whole-set pass over a large artifact overrides it to emit records as it reads them, so
+  // it never holds them all.
+  [[nodiscard]] virtual Result<void> produce(ModuleContext& ctx, const std::function<void(Record&&)>& emit) const {
+    auto records = extract(ctx);
+    if (!records) return std::move(records).error();
+    whole_set(ctx, *records);
+    for (auto& record : *records) emit(std::move(record));
+    return {};
+  }
   [[nodiscard]] virtual Json to_json(const Record& record) const = 0;
   // Rebuilds a record from its stored JSON (check-iocs); std::nullopt when the module cannot.
   [[nodiscard]] virtual std::optional<Record> from_json(const Json& /*stored*/) const { return std::nullopt; }

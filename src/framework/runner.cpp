@@ -142,12 +142,12 @@ std::optional<Error> execute_module(const RegistryEntry& entry, ModuleRun& run, 
   const ModuleDescriptor& descriptor = *run.descriptor;
   ModuleContext ctx(descriptor, run.output, log, indicators, env.options);
   ctx.set_source(env.source);
-  // A dependency's results are read by its dependents as Json: those stay unpacked.
+  // A dependency's results are read by its dependents as Json: those stay in memory, not streamed.
   const bool needed_by_others = std::any_of(runs.begin(), runs.end(), [&](const ModuleRun& other) {
     const auto& deps = other.descriptor->dependencies;
     return std::find(deps.begin(), deps.end(), descriptor.slug) != deps.end();
   });
-  ctx.set_compact_results(env.compact_results && !needed_by_others);
+  if (env.streams != nullptr) ctx.set_stream(env.streams->open(descriptor), !needed_by_others);
   // Only declared dependencies are visible: they are the modules guaranteed to have finished, whatever
   // the number of jobs.
   ctx.set_results_lookup([&runs, &descriptor](std::string_view slug) -> const Json* {

@@ -36,9 +36,10 @@ struct RunEnvironment {
   // Modules run at once (--jobs); 0 = the core count. A module starts only once its dependencies are done;
   // results, observer calls and log lines come out in plan order whatever the number.
   std::size_t jobs = 1;
-  // List modules keep their records packed (ModuleOutput::packed_results), except those another planned
-  // module depends on: bounded memory on large backups. Off by default (tests read `results`).
-  bool compact_results = false;
+  // With streams, list modules' records (except those another planned module depends on, which it reads) and
+  // every timeline row go to the module's stream as they are produced: bounded memory on large backups.
+  // nullptr by default (tests read `results` and `timeline`).
+  OutputStreams* streams = nullptr;
   const ioc::IndicatorSet* indicators = nullptr;  // nullptr or empty: IOC-gated checks do not run
   RunOptions options;
   const sources::Source* source = nullptr;  // the evidence (an iOS backup, a folder, an archive)

@@ -13,6 +13,7 @@
 #include "core/result.hpp"
 #include "framework/analysis.hpp"
 #include "framework/runner.hpp"
+#include "output/mvt_files.hpp"
 
 namespace lumiere::output {
 
@@ -33,11 +34,10 @@ struct HtmlReportInfo {
   std::vector<std::string> indicator_notes;  // e.g. "the indicators may be outdated: ..."
   bool example = false;                      // `lumiere demo`: a generated example device, said everywhere
   Json device;                               // backup_info results (object) or null
+  // The timeline rows to show, when the run streamed them (MvtFileWriter::html_timeline); otherwise they are
+  // taken from the runs.
+  const HtmlTimeline* timeline = nullptr;
 };
-
-// At most this many timeline rows are embedded (all alert rows are kept); the full timeline is in
-// timeline.csv and timeline.jsonl.
-inline constexpr std::size_t kMaxHtmlTimelineRows = 20000;
 
 std::string html_escape(std::string_view text);
 std::string html_report(const AnalysisOutcome& outcome, const HtmlReportInfo& info);
@@ -53,8 +53,8 @@ namespace lumiere::output {
 // The collections of an indicator set, with their files' dates.
 std::vector<IocSetInfo> ioc_sets_of(const ioc::IndicatorSet& indicators);
 
-// Writes report.html and timeline.jsonl into `directory`.
+// Writes report.html into `directory`, and timeline.jsonl with `timesketch` (--timesketch).
 Result<void> write_reader_reports(const std::filesystem::path& directory, const AnalysisOutcome& outcome,
-                                  const HtmlReportInfo& info);
+                                  const HtmlReportInfo& info, bool timesketch);
 
 }  // namespace lumiere::output

@@ -5,21 +5,28 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <tuple>
 
+#include "core/json_writer.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
 #include "output/csv.hpp"
+#include "output/timesketch.hpp"
 
 namespace lumiere::output {
 
 // The MVT release whose output format these files follow (info.json "mvt_version").
 constexpr const char* kMvtFormatVersion = "2026.7.29";
 
-namespace {
+// Not in an anonymous namespace: MvtFileWriter's module streams hold one.
+namespace detail {
 
 // One output file: written under a hidden temporary name beside it, created exclusively and never through a
 // link (O_EXCL | O_NOFOLLOW: a symlink or FIFO planted in the output folder is neither followed nor waited on),
@@ -73,7 +80,9 @@ class AtomicFile {
   std::string error_;
 };
 
-}  // namespace
+}  // namespace detail
+
+using detail::AtomicFile;
 
 Result<void> write_text_file(const std::filesystem::path& file, const std::string& content) {
   AtomicFile out(file);
@@ -149,20 +158,211 @@ std::string alerts_timeline_csv(const std::vector<const Alert*>& alerts) {
   return out;
 }
 
-MvtFileWriter::MvtFileWriter(std::filesystem::path directory) : directory_(std::move(directory)) {}
+void add_html_timeline_row(HtmlTimeline& timeline, const TimelineEntry& row, bool alert) {
+  ++timeline.total;
+  if (alert || timeline.plain < kMaxHtmlTimelineRows) timeline.rows.push_back(HtmlTimelineRow{row, alert});
+  if (!alert) ++timeline.plain;
+}
+
+namespace {
+constexpr std::size_t kPieceBytes = 1U << 20U;
+constexpr std::size_t kCsvRunBudget = 8U << 20U;
+constexpr std::size_t kJsonlRunBudget = 16U << 20U;
+}  // namespace
+
+// One module's stream: its records into `<slug>.json` as they come, its timeline rows into sorted runs.
+class MvtFileWriter::Stream final : public ModuleStream {
+ public:
+  Stream(MvtFileWriter& writer, const ModuleDescriptor& module)
+      : writer_(writer),
+        slug_(module.slug),
+        csv_(writer.csv_runs_, slug_, kCsvRunBudget),
+        jsonl_(writer.jsonl_runs_, slug_, kJsonlRunBudget) {
+    // With more than one job, the text is printed and written on a thread of its own, in the order the module
+    // produced it: the module's thread goes on reading and checking (both cores busy on a large module).
+    // A thread that cannot be started (no memory for its stack) leaves the writing on the module's thread.
+    if (writer.background_) {
+      try {
+        worker_ = std::thread([this] { drain(); });
+      } catch (const std::system_error&) {
+        worker_ = std::thread();
+      }
+    }
+  }
+  ~Stream() override { stop(); }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  Stream(Stream&&) = delete;
+  Stream& operator=(Stream&&) = delete;
+
+  void record(Json&& record) override { push(Item{Item::Kind::kRecord, std::move(record), {}, {}}); }
+
+  void timeline(const TimelineEntry& row, const Json* record, std::optional<AlertLevel> level) override {
+    std::string key;
+    append_key_text(key, row.timestamp);
+    append_key_text(key, row.module);
+    append_key_text(key, row.event);
+    append_key_text(key, row.data);
+    push(Item{Item::Kind::kCsvRow, {}, std::move(key), level ? "1" : "0"});
+    if (!writer_.timesketch_) return;
+    const auto micros = timeconv::parse_iso(row.timestamp);
+    if (!micros) return;  // Timesketch needs a date
+    std::string jsonl_key;
+    append_key_int(jsonl_key, *micros);
+    append_key_text(jsonl_key, row.module);
+    append_key_text(jsonl_key, row.event);
+    append_key_text(jsonl_key, row.data);
+    append_key_text(jsonl_key, row.timestamp);
+    std::string line;
+    append_timesketch_line(line, row, *micros, record, level);
+    push(Item{Item::Kind::kJsonlRow, {}, std::move(jsonl_key), std::move(line)});
+  }
+
+  // The module is done: `<slug>.json` complete (when it has records), what is left of the rows spilled.
+  void finish(std::size_t records) {
+    stop();
+    if (file_ && records > 0) {
+      buffer_ += "\n]";
+      file_->write(buffer_);
+      if (auto ok = file_->commit(); !ok) writer_.failed(ok.error().describe());
+    }
+    file_.reset();
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    csv_.close();
+    jsonl_.close();
+  }
+
+ private:
+  struct Item {
+    enum class Kind { kRecord, kCsvRow, kJsonlRow } kind;
+    Json record;
+    std::string key;
+    std::string payload;
+  };
+  static constexpr std::size_t kBatch = 64;       // items handed over at once
+  static constexpr std::size_t kMaxBatches = 16;  // waiting at most: a bounded queue
+
+  void push(Item item) {
+    if (!worker_.joinable()) {
+      handle(item);
+      return;
+    }
+    batch_.push_back(std::move(item));
+    if (batch_.size() >= kBatch) hand_over();
+  }
+
+  void hand_over() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < kMaxBatches; });
+    queue_.push_back(std::move(batch_));
+    batch_.clear();
+    changed_.notify_all();
+  }
+
+  void stop() {
+    if (!worker_.joinable()) return;
+    if (!batch_.empty()) hand_over();
+    {
+      const std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+  }
+
+  void drain() {
+    while (true) {
+      std::vector<Item> items;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return done_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        items = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      changed_.notify_all();
+      for (auto& item : items) handle(item);
+    }
+  }
+
+  void handle(Item& item) {
+    switch (item.kind) {
+      case Item::Kind::kRecord:
+        if (!file_) {
+          file_ = std::make_unique<AtomicFile>(writer_.directory_ / (slug_ + ".json"));
+          buffer_ = "[\n    ";
+        } else {
+          buffer_ += ",\n    ";
+        }
+        append_json(buffer_, item.record, JsonStyle::kIndent4, 1);
+        item.record = Json();
+        if (buffer_.size() >= kPieceBytes) {
+          file_->write(buffer_);
+          buffer_.clear();
+        }
+        return;
+      case Item::Kind::kCsvRow: csv_.add(std::move(item.key), std::move(item.payload)); return;
+      case Item::Kind::kJsonlRow: jsonl_.add(std::move(item.key), std::move(item.payload)); return;
+    }
+  }
+
+  MvtFileWriter& writer_;
+  std::string slug_;
+  std::unique_ptr<AtomicFile> file_;
+  std::string buffer_;
+  SortedRuns::Writer csv_;
+  SortedRuns::Writer jsonl_;
+  std::vector<Item> batch_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<Item>> queue_;
+  bool done_ = false;
+  std::thread worker_;  // last: started once everything it uses exists
+};
+
+MvtFileWriter::MvtFileWriter(std::filesystem::path directory, bool timesketch, bool background)
+    : directory_(std::move(directory)),
+      timesketch_(timesketch),
+      background_(background),
+      csv_runs_(directory_, "timeline.csv"),
+      jsonl_runs_(directory_, "timeline.jsonl") {}
+
+MvtFileWriter::~MvtFileWriter() = default;
+
+std::shared_ptr<ModuleStream> MvtFileWriter::open(const ModuleDescriptor& module) {
+  auto stream = std::make_shared<Stream>(*this, module);
+  const std::lock_guard lock(mutex_);
+  streams_used_ = true;
+  streams_[std::string(module.slug)] = stream;
+  return stream;
+}
+
+void MvtFileWriter::failed(std::string message) {
+  const std::lock_guard lock(mutex_);
+  failures_.push_back(std::move(message));
+}
 
 void MvtFileWriter::write(const std::string& name, const std::string& content) {
-  if (auto ok = write_text_file(directory_ / name, content); !ok) failures_.push_back(ok.error().describe());
+  if (auto ok = write_text_file(directory_ / name, content); !ok) failed(ok.error().describe());
 }
 
 void MvtFileWriter::write_streamed(const std::string& name, const std::function<void(const TextSink&)>& produce) {
-  if (auto ok = write_text_file_streamed(directory_ / name, produce); !ok) failures_.push_back(ok.error().describe());
+  if (auto ok = write_text_file_streamed(directory_ / name, produce); !ok) failed(ok.error().describe());
 }
 
 void MvtFileWriter::module_finished(const ModuleDescriptor& module, const ModuleOutput& output) {
-  if (!output.packed_results.empty()) {
-    write_streamed(std::string(module.slug) + ".json",
-                   [&output](const TextSink& sink) { dump_mvt_json(output.packed_results, sink); });
+  std::shared_ptr<Stream> stream;
+  {
+    const std::lock_guard lock(mutex_);
+    if (const auto it = streams_.find(module.slug); it != streams_.end()) {
+      stream = it->second;
+      streams_.erase(it);
+    }
+  }
+  if (stream) stream->finish(output.streamed_records);
+  if (output.streamed_records > 0) {
+    // written by the stream
   } else if (output.record_count() > 0) {
     write(std::string(module.slug) + ".json", dump_mvt_json(output.results));
   }
@@ -174,6 +374,45 @@ void MvtFileWriter::module_finished(const ModuleDescriptor& module, const Module
 }
 
 Result<void> MvtFileWriter::finish(const std::vector<ModuleRun>& runs, const RunInfo& info) {
+  if (const std::string error = csv_runs_.error(); !error.empty()) failed(error);
+  if (const std::string error = jsonl_runs_.error(); !error.empty()) failed(error);
+  if (!csv_runs_.empty()) {
+    write_streamed("timeline.csv", [&](const TextSink& sink) {
+      std::string out;
+      append_csv_row(
+          out, {info.device_local_time ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"});
+      auto ok = csv_runs_.merge([&](const SortedRow& row) {
+        std::string_view key = row.key;
+        TimelineEntry entry;
+        entry.timestamp = next_key_text(key);
+        entry.module = next_key_text(key);
+        entry.event = next_key_text(key);
+        entry.data = next_key_text(key);
+        append_csv_row(out, {entry.timestamp, entry.module, entry.event, entry.data});
+        add_html_timeline_row(html_timeline_, entry, row.payload == "1");
+        if (out.size() >= kPieceBytes) {
+          sink(out);
+          out.clear();
+        }
+      });
+      if (!ok) failed(ok.error().describe());
+      sink(out);
+    });
+  }
+  if (timesketch_ && streams_used_) {
+    write_streamed("timeline.jsonl", [&](const TextSink& sink) {
+      std::string out;
+      auto ok = jsonl_runs_.merge([&](const SortedRow& row) {
+        out += row.payload;
+        if (out.size() >= kPieceBytes) {
+          sink(out);
+          out.clear();
+        }
+      });
+      if (!ok) failed(ok.error().describe());
+      sink(out);
+    });
+  }
   bool any_timeline = false;
   std::vector<const Alert*> alerts;
   Json urls = Json::array();
@@ -187,7 +426,7 @@ Result<void> MvtFileWriter::finish(const std::vector<ModuleRun>& runs, const Run
                           {"source", url.source}});
     }
   }
-  if (any_timeline) {
+  if (any_timeline && csv_runs_.empty()) {
     write_streamed("timeline.csv", [&](const TextSink& sink) { timeline_csv(runs, info.device_local_time, sink); });
   }
   write("alerts_timeline.csv", alerts_timeline_csv(alerts));

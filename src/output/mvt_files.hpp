@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "framework/runner.hpp"
+#include "output/sorted_runs.hpp"
 
 namespace lumiere::output {
 
@@ -41,21 +45,60 @@ std::string timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_t
 void timeline_csv(const std::vector<ModuleRun>& runs, bool device_local_time, const TextSink& sink);
 std::string alerts_timeline_csv(const std::vector<const Alert*>& alerts);
 
-class MvtFileWriter : public RunObserver {
- public:
-  explicit MvtFileWriter(std::filesystem::path directory);
+// A timeline row as report.html shows it: with whether its record raised an alert.
+struct HtmlTimelineRow {
+  TimelineEntry entry;
+  bool alert = false;
+};
+// The rows report.html embeds (every alert row, and the first kMaxHtmlTimelineRows others) of `total`.
+struct HtmlTimeline {
+  std::vector<HtmlTimelineRow> rows;
+  std::size_t total = 0;
+  std::size_t plain = 0;  // rows seen that are not linked to an alert
+};
+// At most this many timeline rows are embedded (all alert rows are kept); the full timeline is in timeline.csv.
+inline constexpr std::size_t kMaxHtmlTimelineRows = 20000;
+// Keeps `row` in `timeline` if report.html shows it (rows come in timeline order).
+void add_html_timeline_row(HtmlTimeline& timeline, const TimelineEntry& row, bool alert);
 
+// MVT's files. As the run's OutputStreams (RunEnvironment::streams), it also takes the modules' records and
+// timeline rows as they are produced: `<slug>.json` is written record by record, and the timeline rows are
+// spilled as sorted runs inside the output folder and merged into timeline.csv (and, with `timesketch`,
+// timeline.jsonl) by finish(), so no record and no timeline row is held for the whole run.
+class MvtFileWriter : public RunObserver, public OutputStreams {
+ public:
+  // `background`: each module's output is printed and written on a thread of its own (with --jobs > 1).
+  explicit MvtFileWriter(std::filesystem::path directory, bool timesketch = false, bool background = false);
+  ~MvtFileWriter() override;
+  MvtFileWriter(const MvtFileWriter&) = delete;
+  MvtFileWriter& operator=(const MvtFileWriter&) = delete;
+  MvtFileWriter(MvtFileWriter&&) = delete;
+  MvtFileWriter& operator=(MvtFileWriter&&) = delete;
+
+  std::shared_ptr<ModuleStream> open(const ModuleDescriptor& module) override;
   void module_finished(const ModuleDescriptor& module, const ModuleOutput& output) override;
   // Writes the aggregate files; reports every write that failed during the run.
   [[nodiscard]] Result<void> finish(const std::vector<ModuleRun>& runs, const RunInfo& info);
   [[nodiscard]] const std::filesystem::path& directory() const { return directory_; }
+  // After finish() of a streamed run: the rows report.html shows.
+  [[nodiscard]] const HtmlTimeline& html_timeline() const { return html_timeline_; }
 
  private:
+  class Stream;
   void write(const std::string& name, const std::string& content);
   void write_streamed(const std::string& name, const std::function<void(const TextSink&)>& produce);
+  void failed(std::string message);
 
   std::filesystem::path directory_;
+  bool timesketch_;
+  bool background_;
+  std::mutex mutex_;  // failures_ and streams_: streams open on the modules' threads
   std::vector<std::string> failures_;
+  std::map<std::string, std::shared_ptr<Stream>, std::less<>> streams_;
+  bool streams_used_ = false;
+  SortedRuns csv_runs_;
+  SortedRuns jsonl_runs_;
+  HtmlTimeline html_timeline_;
 };
 
 // Writes a whole file (truncating). Used by every report writer.

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
 #include "core/time.hpp"
 
 namespace lumiere::output {
@@ -23,6 +24,12 @@ std::string iso8601(std::int64_t micros) {
   return iso + "+00:00";
 }
 
+// Text as JSON shows evidence bytes (\xNN for invalid UTF-8), without counting it as a module's invalid text:
+// these are the module's own rows, already counted when it made them.
+std::string shown(std::string_view text) {
+  return utf8_backslashreplace(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
 struct Row {
   std::int64_t micros;
   const TimelineEntry* entry;
@@ -30,6 +37,35 @@ struct Row {
 };
 
 }  // namespace
+
+void append_timesketch_line(std::string& out, const TimelineEntry& row, std::int64_t micros, const Json* record,
+                            std::optional<AlertLevel> level) {
+  JsonWriter line(out, JsonStyle::kCompact);
+  line.begin_object();
+  line.key("message");
+  line.string(shown(row.module + ": " + row.data));
+  line.key("datetime");
+  line.string(iso8601(micros));
+  line.key("timestamp_desc");
+  line.string(shown(row.event));
+  line.key("timestamp");
+  line.integer(micros);
+  line.key("module");
+  line.string(row.module);
+  if (level) {
+    line.key("alert_level");
+    line.string(to_string(*level));
+  }
+  if (record != nullptr && record->is_object()) {
+    for (const auto& [key, value] : record->get_ref<const Json::object_t&>()) {
+      const bool reserved = std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
+      line.key(reserved ? "record_" + key : key);
+      line.value(value);
+    }
+  }
+  line.end_object();
+  out += '\n';
+}
 
 JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs) {
   std::string text;
@@ -58,31 +94,17 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::func
   });
   for (const auto& row : rows) {
     const TimelineEntry& entry = *row.entry;
-    Json line = Json::object();
-    line["message"] = json_text(entry.module + ": " + entry.data);
-    line["datetime"] = iso8601(row.micros);
-    line["timestamp_desc"] = json_text(entry.event);
-    line["timestamp"] = row.micros;
-    line["module"] = entry.module;
     const auto& output = row.run->output;
+    std::optional<AlertLevel> level;
+    std::optional<Json> record;
     if (entry.record) {
       // The most severe alert raised on the same record.
-      std::optional<AlertLevel> level;
       for (const auto& alert : output.alerts) {
         if (alert.record == entry.record && (!level || alert.level > *level)) level = alert.level;
       }
-      if (level) line["alert_level"] = to_string(*level);
-      if (const std::optional<Json> record = output.record(*entry.record)) {
-        if (record->is_object()) {
-          for (const auto& [key, value] : record->items()) {
-            const bool reserved = std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end();
-            line[reserved ? "record_" + key : key] = value;
-          }
-        }
-      }
+      record = output.record(*entry.record);
     }
-    out.text += line.dump(-1, ' ', true, Json::error_handler_t::replace);
-    out.text += '\n';
+    append_timesketch_line(out.text, entry, row.micros, record ? &*record : nullptr, level);
     ++out.rows;
     if (out.text.size() >= kPieceBytes) {
       sink(out.text);

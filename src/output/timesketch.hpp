@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,12 @@ struct JsonlTimeline {
   std::size_t rows = 0;
   std::size_t undated = 0;  // timeline rows whose timestamp is not a date (left out: Timesketch needs one)
 };
+
+// One line (with its '\n') for a timeline row dated `micros`: message, datetime, timestamp_desc, timestamp,
+// module, the alert level of its record, then the record's fields (`record`, may be null; a field named as one
+// of Timesketch's is kept as record_<name>).
+void append_timesketch_line(std::string& out, const TimelineEntry& row, std::int64_t micros, const Json* record,
+                            std::optional<AlertLevel> level);
 
 JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs);
 // The same lines handed to `sink` piece by piece (a large backup's timeline does not fit in memory twice);

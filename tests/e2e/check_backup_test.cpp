@@ -99,8 +99,8 @@ TEST(CheckBackup, WritesMvtFilesAndLeavesEvidenceUntouched) {
   const std::string iocs = (test::shared_iocs_dir() / kPegasus).string();
   std::string console;
   const test::EvidenceGuard guard({iocs});
-  const int code = test::run_command(test::lumiere_binary().string() + " ios check-backup --hashes -i '" + iocs +
-                                         "' -o '" + out.string() + "' '" + backup.string() + "'",
+  const int code = test::run_command(test::lumiere_binary().string() + " ios check-backup --hashes --timesketch -i '" +
+                                         iocs + "' -o '" + out.string() + "' '" + backup.string() + "'",
                                      &console);
   EXPECT_EQ(code, 1) << "HIGH alerts found → exit 1\n" << console;
   EXPECT_NE(console.find("SIGNS OF KNOWN SPYWARE FOUND"), std::string::npos) << console;

@@ -64,8 +64,8 @@ TEST(Jobs, OutputIsTheSameWhateverTheNumberOfJobs) {
   for (const std::string jobs : {"1", "2", "8"}) {
     const fs::path out = temp / ("out-" + jobs);
     std::string command = "env XDG_DATA_HOME='" + (temp / "xdg").string() +
-                          "' LUMIERE_IOCS= " + test::lumiere_binary().string() + " ios check-backup --hashes --jobs " +
-                          jobs;
+                          "' LUMIERE_IOCS= " + test::lumiere_binary().string() +
+                          " ios check-backup --hashes --timesketch --jobs " + jobs;
     for (const auto& name : ioc_names) command += " -i '" + (test::shared_iocs_dir() / name).string() + "'";
     command += " -o '" + out.string() + "' '" + backup.string() + "'";
     std::string console;
@@ -76,8 +76,8 @@ TEST(Jobs, OutputIsTheSameWhateverTheNumberOfJobs) {
 
   const auto& reference = outputs["1"];
   // The run did produce what the comparison is about: every module's file, alerts, a timeline, the log.
-  for (const char* name : {"command.log", "alerts.json", "timeline.csv", "info.json", "sms.json", "interaction_c.json",
-                           "whatsapp_contacts.json", "safari_history.json", "manifest.json"}) {
+  for (const char* name : {"command.log", "alerts.json", "timeline.csv", "timeline.jsonl", "info.json", "sms.json",
+                           "interaction_c.json", "whatsapp_contacts.json", "safari_history.json", "manifest.json"}) {
     EXPECT_TRUE(reference.count(name)) << name << " missing";
   }
   ASSERT_GE(reference.size(), 30U);

@@ -51,9 +51,9 @@ fs::path build_backup(const fs::path& root) {
   return root;
 }
 
-std::string run_check(const fs::path& backup, const fs::path& out) {
+std::string run_check(const fs::path& backup, const fs::path& out, const std::string& options = "") {
   const test::EvidenceGuard guard({backup, test::shared_iocs_dir() / kPegasus});
-  const std::string command = test::lumiere_binary().string() + " ios check-backup -i " +
+  const std::string command = test::lumiere_binary().string() + " ios check-backup " + options + " -i " +
                               (test::shared_iocs_dir() / kPegasus).string() + " -o " + out.string() + " " +
                               backup.string() + " 2>&1";
   std::string output;
@@ -102,11 +102,62 @@ TEST(Report, HtmlRendersVerdictAlertsAndEscapesEvidence) {
   EXPECT_EQ(dom.find("<img"), std::string::npos);
 }
 
+// timeline.jsonl costs as much as the rest of the output together on a large backup: only on request.
+TEST(Timesketch, TimelineJsonlOnlyWithTheOption) {
+  test::TempDir temp;
+  const fs::path backup = build_backup(temp / "backup");
+  run_check(backup, temp / "out");
+  EXPECT_TRUE(fs::exists(temp / "out" / "timeline.csv"));
+  EXPECT_FALSE(fs::exists(temp / "out" / "timeline.jsonl"));
+  run_check(backup, temp / "out2", "--timesketch");
+  EXPECT_TRUE(fs::exists(temp / "out2" / "timeline.jsonl"));
+}
+
+// Timesketch's required fields on every line, one line per timeline row (every row here has a date), in the
+// timeline's order, each naming its module and event as timeline.csv does.
+TEST(Timesketch, OneLineWithTheRequiredFieldsPerTimelineRow) {
+  test::TempDir temp;
+  const fs::path backup = build_backup(temp / "backup");
+  const fs::path out = temp / "out";
+  run_check(backup, out, "--timesketch");
+  const std::string jsonl = test::read_file(out / "timeline.jsonl");
+  const std::string csv = test::read_file(out / "timeline.csv");
+  std::vector<std::string> csv_rows;  // "module|event" of each data row
+  for (std::size_t pos = csv.find("\r\n") + 2; pos < csv.size();) {
+    const std::size_t end = csv.find("\r\n", pos);
+    ASSERT_NE(end, std::string::npos);
+    const std::string row = csv.substr(pos, end - pos);
+    pos = end + 2;
+    // "timestamp","module","event","data": the rows here have no quote in their first three fields
+    std::vector<std::string> cells;
+    for (std::size_t p = 0; cells.size() < 3;) {
+      const std::size_t close = row.find('"', p + 1);
+      cells.push_back(row.substr(p + 1, close - p - 1));
+      p = close + 2;
+    }
+    csv_rows.push_back(cells[1] + "|" + cells[2]);
+  }
+  std::vector<std::string> jsonl_rows;
+  for (std::size_t start = 0; start < jsonl.size();) {
+    const std::size_t end = jsonl.find('\n', start);
+    ASSERT_NE(end, std::string::npos) << "every line ends with a newline";
+    const Json line = Json::parse(jsonl.substr(start, end - start));
+    start = end + 1;
+    for (const char* field : {"message", "datetime", "timestamp_desc"}) {
+      ASSERT_TRUE(line.contains(field) && line[field].is_string()) << field << " in " << line.dump();
+    }
+    ASSERT_TRUE(line.contains("timestamp") && line["timestamp"].is_number_integer()) << line.dump();
+    jsonl_rows.push_back(line.value("module", "") + "|" + line.value("timestamp_desc", ""));
+  }
+  EXPECT_EQ(jsonl_rows.size(), 6U);
+  EXPECT_EQ(jsonl_rows, csv_rows);
+}
+
 TEST(Report, TimelineJsonlHasTimesketchFieldsOnEveryLine) {
   test::TempDir temp;
   const fs::path backup = build_backup(temp / "backup");
   const fs::path out = temp / "out";
-  run_check(backup, out);
+  run_check(backup, out, "--timesketch");
   const std::string jsonl = test::read_file(out / "timeline.jsonl");
   ASSERT_FALSE(jsonl.empty());
   const std::regex iso8601(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d))");
@@ -152,7 +203,7 @@ TEST(Report, TimelineRowsOfWholeSetModulesCarryTheirAlertAndRecord) {
   const test::FixtureCase both{"e2e", "whole_set", temp.path(), Json{{"backup", {{"files", files}}}}};
   test::build_backup_from_spec(both, temp / "backup");
   const fs::path out = temp / "out";
-  run_check(temp / "backup", out);
+  run_check(temp / "backup", out, "--timesketch");
   const std::string jsonl = test::read_file(out / "timeline.jsonl");
   std::map<std::string, std::map<std::string, std::size_t>> levels;  // module -> alert_level -> rows
   std::size_t start = 0;

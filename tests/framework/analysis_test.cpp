@@ -101,7 +101,7 @@ TEST_F(AnalysisTest, RecheckOfStoredSmsResultsReachesTheSameVerdict) {
   auto outcome = analyse(*source_, r);
   ASSERT_TRUE(outcome) << outcome.error().describe();
   ASSERT_EQ(outcome->runs.size(), 1U);
-  test::write_file(dir_ / "results" / "sms.json", outcome->runs[0].output.results_json().dump());
+  test::write_file(dir_ / "results" / "sms.json", outcome->runs[0].output.results.dump());
 
   AnalysisRequest again = request(&indicators_);
   // No evidence: only the stored records.

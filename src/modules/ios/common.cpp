@@ -159,4 +159,11 @@ Json mac_time_json(const sqlite::Statement& stmt, int column) {
   return nullptr;
 }
 
+void skip_failed_file(ModuleContext& ctx, const sources::BackupFile& file, Error error,
+                      std::optional<Error>& first_error) {
+  ctx.warn(error.code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt, file.provenance(),
+           error.message);
+  if (!first_error) first_error = std::move(error);
+}
+
 }  // namespace lumiere::modules::ios

@@ -82,6 +82,25 @@ template <class Record>
 Result<std::vector<Record>> extract_each_plist(
     ModuleContext& ctx, const std::function<Result<std::vector<Record>>(const plist::Value&)>& parse);
 
+// How many records a streamed read holds back before handing them on. A database found damaged before then is
+// salvaged and read again from the start, exactly as extract_each_database does; past it, records are handed
+// on as they are read (bounded memory on a large artifact), and damage met later ends that file's read with
+// its error, the records before it kept.
+inline constexpr std::size_t kHeldRecords = 5000;
+
+// A parse that hands each record of one database to `on_record` as it reads it.
+template <class Record>
+using StreamingParse =
+    std::function<Result<void>(const sqlite::Database& db, const std::function<void(Record&&)>& on_record)>;
+
+// extract_each_database's streaming form, for produce(): the records of every file of the artifact go to
+// `emit` in file order (each with its file's provenance); `file_read(file)` is called once a file has been read
+// whole, before its held records are emitted. A file that fails is handled as extract_each_artifact does.
+template <class Record>
+Result<void> stream_each_database(ModuleContext& ctx, const StreamingParse<Record>& parse,
+                                  const std::function<void(Record&&)>& emit,
+                                  const std::function<void(const sources::BackupFile&)>& file_read = {});
+
 // --- Whole SQLite rows as MVT's JSON records ---
 
 // One column value as MVT's JSON encoder writes it: integers, floats, text (invalid UTF-8 as \xNN), NULL as
@@ -105,6 +124,10 @@ inline constexpr std::string_view kLidSuffix = "@lid";
 
 // Salvage helper used by parse_artifact_database.
 Result<sqlite::Database> salvage_database(ModuleContext& ctx, const sqlite::Database& damaged);
+
+// One file of several that could not be read: a warning naming it; the first such error is kept.
+void skip_failed_file(ModuleContext& ctx, const sources::BackupFile& file, Error error,
+                      std::optional<Error>& first_error);
 
 template <class T>
 Result<T> parse_artifact_database(ModuleContext& ctx, const sources::BackupFile& file,
@@ -135,9 +158,7 @@ Result<std::vector<Record>> extract_each_artifact(ModuleContext& ctx, Parse&& pa
     Result<std::vector<Record>> parsed = parse(file);
     if (!parsed) {
       if (files->size() == 1) return std::move(parsed).error();
-      ctx.warn(parsed.error().code == ErrorCode::kUnsupported ? WarningKind::kUnsupported : WarningKind::kCorrupt,
-               file.provenance(), parsed.error().message);
-      if (!first_error) first_error = std::move(parsed).error();
+      skip_failed_file(ctx, file, std::move(parsed).error(), first_error);
       continue;
     }
     ++read;
@@ -156,6 +177,61 @@ Result<std::vector<Record>> extract_each_database(
   return extract_each_artifact<Record>(ctx, [&](const sources::BackupFile& file) {
     return parse_artifact_database<std::vector<Record>>(ctx, file, parse);
   });
+}
+
+template <class Record>
+Result<void> stream_each_database(ModuleContext& ctx, const StreamingParse<Record>& parse,
+                                  const std::function<void(Record&&)>& emit,
+                                  const std::function<void(const sources::BackupFile&)>& file_read) {
+  auto files = find_artifacts(ctx);
+  if (!files) return std::move(files).error();
+  std::optional<Error> first_error;
+  std::size_t read = 0;
+  for (const auto& file : *files) {
+    std::vector<Record> held;
+    bool released = false;
+    const std::function<void(Record &&)> on_record = [&](Record&& record) {
+      if constexpr (requires { record.provenance = file.provenance(); }) record.provenance = file.provenance();
+      if (released) {
+        emit(std::move(record));
+        return;
+      }
+      held.push_back(std::move(record));
+      if (held.size() >= kHeldRecords) {
+        released = true;
+        for (auto& r : held) emit(std::move(r));
+        held.clear();
+      }
+    };
+    Result<void> parsed;
+    auto db = open_artifact_database(ctx, file);
+    if (!db) {
+      parsed = std::move(db).error();
+    } else {
+      parsed = parse(*db, on_record);
+      log_schema_notes(ctx, *db);
+      // A query stopped by its budget is not salvaged: salvage would run the runaway query again.
+      if (!parsed && !released &&
+          (parsed.error().code == ErrorCode::kCorrupt || parsed.error().code == ErrorCode::kLimitExceeded) &&
+          !sqlite::stopped_by_budget(parsed.error())) {
+        if (auto salvaged = salvage_database(ctx, *db)) {
+          held.clear();
+          parsed = parse(*salvaged, on_record);
+          log_schema_notes(ctx, *salvaged);
+        }
+      }
+    }
+    if (!parsed) {
+      if (files->size() == 1) return std::move(parsed).error();
+      skip_failed_file(ctx, file, std::move(parsed).error(), first_error);
+      continue;
+    }
+    ++read;
+    if (file_read) file_read(file);
+    for (auto& record : held) emit(std::move(record));
+  }
+  if (read == 0 && first_error) return std::move(*first_error);
+  return {};
 }
 
 template <class Record>

@@ -1,6 +1,7 @@
 // SMS / iMessage records of sms.db.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,5 +27,7 @@ std::vector<std::string> sms_links_to_check(const Json& record);
 
 // Every message that has a handle. kUnsupported when `message` or `handle` lacks a column the query needs.
 Result<std::vector<SmsRecord>> parse_sms(const sqlite::Database& db);
+// The same messages handed to `on_record` one at a time, as they are read.
+Result<void> parse_sms_each(const sqlite::Database& db, const std::function<void(SmsRecord&&)>& on_record);
 
 }  // namespace lumiere::modules::ios
