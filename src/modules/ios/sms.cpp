@@ -169,6 +169,7 @@ Result<void> parse_sms_each(const sqlite::Database& db, const std::function<void
   if (!stmt) return std::move(stmt).error();
   const int column_count = static_cast<int>(names.size());
   std::vector<char> base64_column;
+  base64_column.reserve(names.size());
   for (const auto& name : names) {
     base64_column.push_back(std::find(kBase64Columns.begin(), kBase64Columns.end(), name) != kBase64Columns.end() ? 1
                                                                                                                   : 0);
