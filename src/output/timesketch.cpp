@@ -75,7 +75,7 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs) {
 }
 
 JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::function<void(std::string_view)>& sink) {
-  constexpr std::size_t kPieceBytes = 1U << 20U;
+  constexpr std::size_t kJsonlPieceBytes = 1U << 20U;
   JsonlTimeline out;
   std::vector<Row> rows;
   for (const auto& run : runs) {
@@ -106,7 +106,7 @@ JsonlTimeline timeline_jsonl(const std::vector<ModuleRun>& runs, const std::func
     }
     append_timesketch_line(out.text, entry, row.micros, record ? &*record : nullptr, level);
     ++out.rows;
-    if (out.text.size() >= kPieceBytes) {
+    if (out.text.size() >= kJsonlPieceBytes) {
       sink(out.text);
       out.text.clear();
     }
