@@ -21,6 +21,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The lines of a JSONL file, each parsed (a line that is not JSON is a discarded value); `complete` is false
+// when the last line does not end with a newline.
+std::vector<Json> jsonl_lines(const std::string& jsonl, bool& complete) {
+  std::vector<Json> lines;
+  complete = true;
+  for (std::size_t start = 0; start < jsonl.size();) {
+    const std::size_t end = jsonl.find('\n', start);
+    if (end == std::string::npos) {
+      complete = false;
+      break;
+    }
+    lines.push_back(Json::parse(jsonl.substr(start, end - start), nullptr, false));
+    start = end + 1;
+  }
+  return lines;
+}
+
 using e2e::kPegasus;
 const char* const kPayload = R"(<img src=x onerror="document.title='pwned'">)";
 
@@ -138,17 +155,16 @@ TEST(Timesketch, OneLineWithTheRequiredFieldsPerTimelineRow) {
     csv_rows.push_back(cells[1] + "|" + cells[2]);
   }
   std::vector<std::string> jsonl_rows;
-  for (std::size_t start = 0; start < jsonl.size();) {
-    const std::size_t end = jsonl.find('\n', start);
-    ASSERT_NE(end, std::string::npos) << "every line ends with a newline";
-    const Json line = Json::parse(jsonl.substr(start, end - start));
-    start = end + 1;
+  bool complete = false;
+  for (const Json& line : jsonl_lines(jsonl, complete)) {
+    ASSERT_TRUE(line.is_object()) << "a line that is not a JSON object";
     for (const char* field : {"message", "datetime", "timestamp_desc"}) {
       ASSERT_TRUE(line.contains(field) && line[field].is_string()) << field << " in " << line.dump();
     }
     ASSERT_TRUE(line.contains("timestamp") && line["timestamp"].is_number_integer()) << line.dump();
     jsonl_rows.push_back(line.value("module", "") + "|" + line.value("timestamp_desc", ""));
   }
+  EXPECT_TRUE(complete) << "every line ends with a newline";
   EXPECT_EQ(jsonl_rows.size(), 6U);
   EXPECT_EQ(jsonl_rows, csv_rows);
 }
@@ -163,12 +179,8 @@ TEST(Report, TimelineJsonlHasTimesketchFieldsOnEveryLine) {
   const std::regex iso8601(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d))");
   std::size_t lines = 0;
   std::size_t alert_lines = 0;
-  std::size_t start = 0;
-  while (start < jsonl.size()) {
-    const std::size_t end = jsonl.find('\n', start);
-    ASSERT_NE(end, std::string::npos) << "every line ends with a newline";
-    const Json line = Json::parse(jsonl.substr(start, end - start), nullptr, false);
-    start = end + 1;
+  bool complete = false;
+  for (const Json& line : jsonl_lines(jsonl, complete)) {
     ++lines;
     ASSERT_TRUE(line.is_object()) << "line " << lines << " is not a JSON object";
     for (const char* field : {"message", "datetime", "timestamp_desc"}) {
@@ -179,6 +191,7 @@ TEST(Report, TimelineJsonlHasTimesketchFieldsOnEveryLine) {
     EXPECT_TRUE(timeconv::parse_iso(line["datetime"].get<std::string>()));
     if (line.contains("alert_level")) ++alert_lines;
   }
+  EXPECT_TRUE(complete) << "every line ends with a newline";
   // Four files with one time each (four Manifest rows) and two SMS received rows; the three traces are marked.
   EXPECT_EQ(lines, 6U);
   EXPECT_EQ(alert_lines, 3U);
